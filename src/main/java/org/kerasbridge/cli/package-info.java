@@ -1,0 +1,2 @@
+/** The {@code kerasbridge} command line: thin picocli commands over the library. */
+package org.kerasbridge.cli;

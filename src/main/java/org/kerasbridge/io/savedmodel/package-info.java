@@ -1,0 +1,2 @@
+/** TensorFlow SavedModels: loading through {@code SavedModelBundle}, signatures, calls by name. */
+package org.kerasbridge.io.savedmodel;

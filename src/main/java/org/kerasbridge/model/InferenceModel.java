@@ -1,0 +1,33 @@
+package org.kerasbridge.model;
+
+import java.util.List;
+import org.kerasbridge.ndarray.NpyArray;
+
+/**
+ * A model that computes outputs from inputs, whatever format it came from. Implementations own
+ * native TensorFlow resources: close them (try-with-resources).
+ */
+public interface InferenceModel extends AutoCloseable {
+  /** Inputs in the order {@link #predict} takes them. */
+  List<TensorSpec> inputs();
+
+  /** Outputs in the order {@link #predict} returns them. */
+  List<TensorSpec> outputs();
+
+  /**
+   * Runs the model on whole arrays, in batches of at most {@code batchSize} rows where the input's
+   * first dimension is free. Every input is checked against {@link #inputs()} first.
+   */
+  List<NpyArray> predict(List<NpyArray> inputs, int batchSize);
+
+  /** {@link #predict(List, int)} with Keras's default batch size of 32. */
+  default List<NpyArray> predict(List<NpyArray> inputs) {
+    return predict(inputs, 32);
+  }
+
+  /** A human-readable description of the model, as {@code summary} prints it. */
+  String summary();
+
+  @Override
+  void close();
+}

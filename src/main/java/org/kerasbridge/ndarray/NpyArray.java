@@ -1,0 +1,239 @@
+package org.kerasbridge.ndarray;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+import org.kerasbridge.InvalidInputException;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.DoubleNdArray;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.IntNdArray;
+import org.tensorflow.ndarray.LongNdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+
+/**
+ * A dense array in C order, held as little-endian bytes: the layout of a {@code .npy} payload and
+ * of a TensorFlow tensor buffer on x86-64, so conversion either way is one bulk copy.
+ *
+ * <p>Views as TF Java NdArrays ({@link #asFloats()} and friends) share the bytes without copying.
+ * The array is immutable: the buffer handed out is read-only.
+ */
+public final class NpyArray {
+  private final DType dtype;
+  private final long[] shape;
+  private final ByteBuffer data;
+
+  private NpyArray(DType dtype, long[] shape, ByteBuffer data) {
+    this.dtype = Objects.requireNonNull(dtype, "dtype");
+    this.shape = shape.clone();
+    long expected = Math.multiplyExact(elementCount(shape), (long) dtype.itemSize());
+    if (data.remaining() != expected) {
+      throw new InvalidInputException("array of dtype " + dtype.kerasName() + " and shape "
+          + Arrays.toString(shape) + " needs " + expected + " bytes, got " + data.remaining());
+    }
+    this.data = data.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer()
+        .order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Wraps little-endian C-order bytes; the buffer is not copied, so do not change it after. */
+  public static NpyArray of(DType dtype, long[] shape, ByteBuffer littleEndianData) {
+    return new NpyArray(dtype, shape, littleEndianData);
+  }
+
+  public static NpyArray ofFloats(long[] shape, float... values) {
+    ByteBuffer b = allocate(values.length * 4L);
+    b.asFloatBuffer().put(values);
+    return new NpyArray(DType.FLOAT32, shape, b);
+  }
+
+  public static NpyArray ofDoubles(long[] shape, double... values) {
+    ByteBuffer b = allocate(values.length * 8L);
+    b.asDoubleBuffer().put(values);
+    return new NpyArray(DType.FLOAT64, shape, b);
+  }
+
+  public static NpyArray ofInts(long[] shape, int... values) {
+    ByteBuffer b = allocate(values.length * 4L);
+    b.asIntBuffer().put(values);
+    return new NpyArray(DType.INT32, shape, b);
+  }
+
+  public static NpyArray ofLongs(long[] shape, long... values) {
+    ByteBuffer b = allocate(values.length * 8L);
+    b.asLongBuffer().put(values);
+    return new NpyArray(DType.INT64, shape, b);
+  }
+
+  public static NpyArray ofBytes(long[] shape, byte... values) {
+    return new NpyArray(DType.UINT8, shape, ByteBuffer.wrap(values.clone()));
+  }
+
+  /** Copies a tensor of a supported type. The caller still owns (and closes) the tensor. */
+  public static NpyArray fromTensor(Tensor tensor) {
+    DType dtype = DType.fromDataType(tensor.dataType()).orElseThrow(() ->
+        new InvalidInputException("tensor of type " + tensor.dataType()
+            + " has no .npy equivalent here (supported: float32, float64, int32, int64, uint8)"));
+    long[] shape = tensor.shape().asArray();
+    ByteBuffer b = allocate(tensor.numBytes());
+    byte[] tmp = new byte[b.capacity()];
+    tensor.asRawTensor().data().read(tmp);
+    b.put(tmp).flip();
+    return new NpyArray(dtype, shape, b);
+  }
+
+  /** A new tensor holding a copy of these values; the caller must close it. */
+  public Tensor toTensor() {
+    byte[] bytes = new byte[data.remaining()];
+    data.duplicate().get(bytes);
+    return Tensor.of(dtype.tensorType(), Shape.of(shape), DataBuffers.of(bytes, true, false));
+  }
+
+  public DType dtype() {
+    return dtype;
+  }
+
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  public Shape tfShape() {
+    return Shape.of(shape);
+  }
+
+  public int rank() {
+    return shape.length;
+  }
+
+  public long size() {
+    return elementCount(shape);
+  }
+
+  /** A read-only little-endian view of the payload. */
+  public ByteBuffer data() {
+    return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Element {@code i} in C order, widened to double (exact for every supported type but int64). */
+  public double getDouble(long i) {
+    int idx = Math.toIntExact(i * dtype.itemSize());
+    switch (dtype) {
+      case FLOAT32: return data.getFloat(idx);
+      case FLOAT64: return data.getDouble(idx);
+      case INT32: return data.getInt(idx);
+      case INT64: return data.getLong(idx);
+      case UINT8: return Byte.toUnsignedInt(data.get(idx));
+      default: throw new AssertionError(dtype);
+    }
+  }
+
+  public float[] toFloatArray() {
+    requireType(DType.FLOAT32);
+    float[] out = new float[Math.toIntExact(size())];
+    data().asFloatBuffer().get(out);
+    return out;
+  }
+
+  public FloatNdArray asFloats() {
+    requireType(DType.FLOAT32);
+    return NdArrays.wrap(Shape.of(shape), DataBuffers.of(data().asFloatBuffer()));
+  }
+
+  public DoubleNdArray asDoubles() {
+    requireType(DType.FLOAT64);
+    return NdArrays.wrap(Shape.of(shape), DataBuffers.of(data().asDoubleBuffer()));
+  }
+
+  public IntNdArray asInts() {
+    requireType(DType.INT32);
+    return NdArrays.wrap(Shape.of(shape), DataBuffers.of(data().asIntBuffer()));
+  }
+
+  public LongNdArray asLongs() {
+    requireType(DType.INT64);
+    return NdArrays.wrap(Shape.of(shape), DataBuffers.of(data().asLongBuffer()));
+  }
+
+  /** Rows {@code [from, to)} along the first axis, sharing this array's bytes. */
+  public NpyArray sliceRows(long from, long to) {
+    if (shape.length == 0 || from < 0 || to > shape[0] || from > to) {
+      throw new IllegalArgumentException("rows [" + from + ", " + to + ") outside shape "
+          + Arrays.toString(shape));
+    }
+    long rowBytes = (shape[0] == 0 ? 0 : data.remaining() / shape[0]);
+    ByteBuffer d = data();
+    d.position(Math.toIntExact(from * rowBytes)).limit(Math.toIntExact(to * rowBytes));
+    long[] s = shape.clone();
+    s[0] = to - from;
+    return new NpyArray(dtype, s, d.slice());
+  }
+
+  /** Stacks arrays of equal dtype and trailing shape along the first axis. */
+  public static NpyArray concatRows(java.util.List<NpyArray> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("nothing to concatenate");
+    }
+    NpyArray first = parts.get(0);
+    long rows = 0;
+    int bytes = 0;
+    for (NpyArray p : parts) {
+      if (p.dtype != first.dtype || p.rank() != first.rank() || !Arrays.equals(
+          Arrays.copyOfRange(p.shape, 1, p.rank()), Arrays.copyOfRange(first.shape, 1, first.rank()))) {
+        throw new IllegalArgumentException("cannot stack " + p + " under " + first);
+      }
+      rows += p.shape[0];
+      bytes = Math.addExact(bytes, p.data.remaining());
+    }
+    ByteBuffer out = allocate(bytes);
+    for (NpyArray p : parts) {
+      out.put(p.data());
+    }
+    out.flip();
+    long[] s = first.shape.clone();
+    s[0] = rows;
+    return new NpyArray(first.dtype, s, out);
+  }
+
+  private void requireType(DType t) {
+    if (dtype != t) {
+      throw new InvalidInputException("expected a " + t.kerasName() + " array, got "
+          + dtype.kerasName());
+    }
+  }
+
+  static long elementCount(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      if (d < 0) {
+        throw new InvalidInputException("negative dimension in shape " + Arrays.toString(shape));
+      }
+      n = Math.multiplyExact(n, d);
+    }
+    return n;
+  }
+
+  private static ByteBuffer allocate(long bytes) {
+    if (bytes > Integer.MAX_VALUE - 8) {
+      throw new InvalidInputException("array of " + bytes + " bytes is larger than 2 GiB");
+    }
+    return ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NpyArray a && a.dtype == dtype && Arrays.equals(a.shape, shape)
+        && a.data().equals(data());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(dtype, Arrays.hashCode(shape), data().hashCode());
+  }
+
+  @Override
+  public String toString() {
+    return dtype.kerasName() + Arrays.toString(shape);
+  }
+}
