@@ -196,6 +196,32 @@ public final class NpyArray {
     return new NpyArray(first.dtype, s, out);
   }
 
+  /**
+   * This array converted to {@code target} as numpy's {@code astype} does (and as Keras casts
+   * inputs to the input layer's dtype): floats to ints truncate toward zero.
+   */
+  public NpyArray castTo(DType target) {
+    if (target == dtype) {
+      return this;
+    }
+    int n = Math.toIntExact(size());
+    ByteBuffer out = allocate((long) n * target.itemSize());
+    for (int i = 0; i < n; i++) {
+      double v = getDouble(i);
+      switch (target) {
+        case FLOAT32: out.putFloat((float) v); break;
+        case FLOAT64: out.putDouble(dtype == DType.INT64 ? (double) data.getLong(i * 8) : v);
+          break;
+        case INT32: out.putInt((int) (long) v); break;
+        case INT64: out.putLong(dtype == DType.INT64 ? data.getLong(i * 8) : (long) v); break;
+        case UINT8: out.put((byte) (long) v); break;
+        default: throw new AssertionError(target);
+      }
+    }
+    out.flip();
+    return new NpyArray(target, shape, out);
+  }
+
   private void requireType(DType t) {
     if (dtype != t) {
       throw new InvalidInputException("expected a " + t.kerasName() + " array, got "

@@ -19,7 +19,6 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -86,7 +85,10 @@ public final class SavedModel implements InferenceModel {
     try {
       bundle = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
           .withConfigProto(placement.config()).load();
-    } catch (TensorFlowException e) {
+    } catch (RuntimeException e) {
+      if (!org.kerasbridge.graph.TfErrors.isTensorFlowError(e)) {
+        throw e;
+      }
       throw new InvalidInputException(dir + ": TensorFlow could not load the SavedModel: "
           + firstLine(e.getMessage()), e);
     }
@@ -130,8 +132,12 @@ public final class SavedModel implements InferenceModel {
     for (int i = 0; i < specs.size(); i++) {
       specs.get(i).check(inputs.get(i), dir + " signature '" + active.key() + "'");
     }
+    // Split into batches only when every input and every output of known rank has a free batch
+    // dimension: a stateful export (fixed-size state) declares a fixed output batch.
     boolean batchable = !specs.isEmpty() && specs.stream()
-        .allMatch(TensorSpec::hasFreeBatchDimension);
+        .allMatch(TensorSpec::hasFreeBatchDimension)
+        && active.outputs().stream().allMatch(o -> o.shape() == null
+            || o.hasFreeBatchDimension());
     long rows = inputs.isEmpty() || inputs.get(0).rank() == 0 ? 0 : inputs.get(0).shape()[0];
     if (batchable) {
       for (NpyArray a : inputs) {
@@ -180,9 +186,12 @@ public final class SavedModel implements InferenceModel {
         }
         return out;
       }
-    } catch (TensorFlowException e) {
-      throw new KerasBridgeException(dir + ": TensorFlow failed running signature '"
-          + active.key() + "': " + firstLine(e.getMessage()), e);
+    } catch (RuntimeException e) {
+      if (org.kerasbridge.graph.TfErrors.isTensorFlowError(e)) {
+        throw org.kerasbridge.graph.TfErrors.wrap(dir + ": TensorFlow failed running signature '"
+            + active.key() + "'", e);
+      }
+      throw e;
     } finally {
       fed.forEach(Tensor::close);
     }

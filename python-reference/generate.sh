@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Regenerate every reference fixture under <repo>/models/ and rewrite
+# models/MANIFEST.sha256. Works from any cwd.
+#
+#   bash python-reference/generate.sh            # everything (wipes models/ first)
+#   bash python-reference/generate.sh --only ae_simple adam_cce   # just these
+#
+# Env: MNIST_DIR (default <repo>/../shared/data/mnist), PYTHON (venv creator),
+#      TF_ENABLE_ONEDNN_OPTS (default 1: see README.md).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$HERE")"
+MODELS="$REPO/models"
+
+PY="$(bash "$HERE/venv.sh")"
+
+export TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-1}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export PYTHONHASHSEED=0
+export PYTHONDONTWRITEBYTECODE=1
+
+start=$(date +%s)
+mkdir -p "$MODELS"
+"$PY" "$HERE/generate.py" --out "$MODELS" "$@"
+
+# Manifest: every file under models/ except itself, sorted by path (C locale),
+# in sha256sum format ("<hex>  <path relative to models/>").
+(
+  cd "$MODELS"
+  find . -type f ! -path ./MANIFEST.sha256 ! -path ./MANIFEST.sha256.tmp -printf '%P\0' \
+    | LC_ALL=C sort -z \
+    | xargs -0 -r sha256sum
+) >"$MODELS/MANIFEST.sha256.tmp"
+mv "$MODELS/MANIFEST.sha256.tmp" "$MODELS/MANIFEST.sha256"
+(cd "$MODELS" && sha256sum --quiet -c MANIFEST.sha256)
+
+end=$(date +%s)
+echo "generate.sh: done in $((end - start))s; $(wc -l <"$MODELS/MANIFEST.sha256") files in MANIFEST.sha256; models/ is $(du -sh "$MODELS" | cut -f1)"

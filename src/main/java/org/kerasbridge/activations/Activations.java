@@ -1,0 +1,136 @@
+package org.kerasbridge.activations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.kerasbridge.layers.LayerConfig;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras activations by name, with Keras 3's definitions (keras/src/activations and the TF
+ * backend's nn.py). Where Keras 2 defined a name differently and the file was written by Keras 2,
+ * the file's meaning wins: {@code hard_sigmoid} is {@code clip(0.2x + 0.5, 0, 1)} in Keras 1/2
+ * and {@code relu6(x + 3) / 6} in Keras 3.
+ */
+public final class Activations {
+  private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+  private Activations() {}
+
+  /** The identity. */
+  public static final Activation LINEAR = (tf, x) -> x;
+
+  /**
+   * The activation named by {@code config[key]} (default {@code dflt}); unknown names are
+   * reported through the config and replaced by linear so reading can go on.
+   */
+  public static Activation fromConfig(LayerConfig config, String key, String dflt) {
+    JsonNode n = config.node(key);
+    String name;
+    if (n == null) {
+      name = dflt;
+    } else if (n.isTextual()) {
+      name = n.asText();
+    } else if (n.isObject() && n.path("class_name").isTextual()
+        && n.path("config").isMissingNode()) {
+      name = n.path("class_name").asText();
+    } else if (n.isObject() && "function".equals(n.path("class_name").asText())
+        && n.path("config").isTextual()) {
+      name = n.path("config").asText(); // Keras 3 {"module": "keras.activations", ...}
+    } else {
+      config.unsupported(key, n, "the name of a built-in Keras activation");
+      return LINEAR;
+    }
+    Activation a = byName(name, config.isKeras2OrOlder());
+    if (a == null) {
+      config.unsupported(key, n, "a built-in Keras activation (linear, relu, sigmoid,"
+          + " hard_sigmoid, tanh, softmax, elu, selu, softplus, softsign, exponential, gelu,"
+          + " silu/swish, leaky_relu, relu6, log_softmax)");
+      return LINEAR;
+    }
+    return a;
+  }
+
+  /** The activation for {@code name}, or null if there is none. */
+  public static Activation byName(String name, boolean keras2Semantics) {
+    switch (name) {
+      case "linear":
+        return LINEAR;
+      case "relu":
+        return (tf, x) -> tf.nn.relu(x);
+      case "relu6":
+        return (tf, x) -> tf.nn.relu6(x);
+      case "sigmoid":
+        return (tf, x) -> tf.math.sigmoid(x);
+      case "hard_sigmoid":
+        return keras2Semantics ? Activations::hardSigmoidKeras2 : Activations::hardSigmoid;
+      case "tanh":
+        return (tf, x) -> tf.math.tanh(x);
+      case "softmax":
+        return (tf, x) -> softmax(tf, x, -1);
+      case "log_softmax":
+        return (tf, x) -> tf.nn.logSoftmax(x);
+      case "elu":
+        return (tf, x) -> tf.nn.elu(x);
+      case "selu":
+        return (tf, x) -> tf.nn.selu(x);
+      case "softplus":
+        return (tf, x) -> tf.math.softplus(x);
+      case "softsign":
+        return (tf, x) -> tf.nn.softsign(x);
+      case "exponential":
+        return (tf, x) -> tf.math.exp(x);
+      case "gelu":
+        return (tf, x) -> gelu(tf, x, false);
+      case "silu":
+      case "swish":
+        return (tf, x) -> tf.math.mul(x, tf.math.sigmoid(x));
+      case "leaky_relu":
+        return (tf, x) -> tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(0.2f));
+      default:
+        return null;
+    }
+  }
+
+  /** Keras 3: {@code relu6(x + 3) / 6}. */
+  public static Operand<TFloat32> hardSigmoid(Ops tf, Operand<TFloat32> x) {
+    return tf.math.div(tf.nn.relu6(tf.math.add(x, tf.constant(3f))), tf.constant(6f));
+  }
+
+  /** Keras 1/2 and tf.keras 2.x: {@code clip(0.2 * x + 0.5, 0, 1)}. */
+  public static Operand<TFloat32> hardSigmoidKeras2(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> y = tf.math.add(tf.math.mul(x, tf.constant(0.2f)), tf.constant(0.5f));
+    return tf.clipByValue(y, tf.constant(0f), tf.constant(1f));
+  }
+
+  /** {@code tf.nn.gelu}: exact with erf, or the tanh approximation. */
+  public static Operand<TFloat32> gelu(Ops tf, Operand<TFloat32> x, boolean approximate) {
+    Operand<TFloat32> half = tf.constant(0.5f);
+    if (approximate) {
+      Operand<TFloat32> cube = tf.math.mul(tf.constant(0.044715f), tf.math.pow(x, tf.constant(3f)));
+      Operand<TFloat32> inner = tf.math.mul(tf.constant((float) SQRT_2_OVER_PI),
+          tf.math.add(x, cube));
+      return tf.math.mul(tf.math.mul(half, x), tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
+    }
+    Operand<TFloat32> erf = tf.math.erf(tf.math.div(x, tf.constant((float) Math.sqrt(2.0))));
+    return tf.math.mul(tf.math.mul(half, x), tf.math.add(tf.constant(1f), erf));
+  }
+
+  /** Softmax along {@code axis} (negative counts from the end). */
+  public static Operand<TFloat32> softmax(Ops tf, Operand<TFloat32> x, int axis) {
+    int rank = x.shape().numDimensions();
+    int a = axis < 0 ? axis + rank : axis;
+    if (a == rank - 1 || rank < 0) {
+      return tf.nn.softmax(x);
+    }
+    // tf.nn.softmax works on the last axis: move the axis there and back.
+    int[] perm = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      perm[i] = i;
+    }
+    perm[a] = rank - 1;
+    perm[rank - 1] = a;
+    Operand<TFloat32> t = tf.linalg.transpose(x, tf.constant(perm));
+    return tf.linalg.transpose(tf.nn.softmax(t), tf.constant(perm));
+  }
+}

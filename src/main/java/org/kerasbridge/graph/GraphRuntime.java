@@ -1,0 +1,235 @@
+package org.kerasbridge.graph;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kerasbridge.InvalidInputException;
+import org.kerasbridge.KerasBridgeException;
+import org.kerasbridge.ShapeMismatchException;
+import org.kerasbridge.ndarray.NpyArray;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One TensorFlow graph and the session that runs it, with the model's variables. Everything
+ * native is owned here and released by {@link #close()}: the session, the graph, and every tensor
+ * a call creates (feeds are closed after the run, fetches are copied out and closed).
+ *
+ * <p>Variables are keyed by their Keras path ({@code dense/kernel}); each has a placeholder and an
+ * assign op so values can be loaded or replaced at any time without rebuilding the graph.
+ */
+public final class GraphRuntime implements AutoCloseable {
+  private final Graph graph;
+  private final Ops tf;
+  private final Session session;
+  private final Devices.Placement placement;
+  private final Map<String, Var> variables = new LinkedHashMap<>();
+  private boolean closed;
+
+  /** A float32 variable with its load path. */
+  public record Var(String path, long[] shape, Variable<TFloat32> variable,
+      Placeholder<TFloat32> feed, Assign<TFloat32> assign) {}
+
+  public GraphRuntime(Device device) {
+    this.placement = Devices.place(device);
+    this.graph = new Graph();
+    this.tf = Ops.create(graph);
+    this.session = new Session(graph, placement.config());
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public Devices.Placement placement() {
+    return placement;
+  }
+
+  /** Creates the variable {@code path} (unique), uninitialized until values are assigned. */
+  public Var createVariable(String path, long[] shape) {
+    if (variables.containsKey(path)) {
+      throw new KerasBridgeException("variable '" + path + "' already exists in this graph");
+    }
+    Ops s = scoped(tf, path);
+    Variable<TFloat32> v = s.withName("var").variable(Shape.of(shape), TFloat32.class);
+    Placeholder<TFloat32> p = s.withName("value").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(shape)));
+    Assign<TFloat32> a = s.withName("assign").assign(v, p);
+    Var var = new Var(path, shape.clone(), v, p, a);
+    variables.put(path, var);
+    return var;
+  }
+
+  /** As {@link #createVariable}, suffixing {@code _1}, {@code _2}, ... if the path is taken. */
+  public Var createUniqueVariable(String path, long[] shape) {
+    String p = path;
+    for (int i = 1; variables.containsKey(p); i++) {
+      p = path + "_" + i;
+    }
+    return createVariable(p, shape);
+  }
+
+  public Var variable(String path) {
+    Var v = variables.get(path);
+    if (v == null) {
+      throw new KerasBridgeException("no variable '" + path + "' in this graph");
+    }
+    return v;
+  }
+
+  public boolean hasVariable(String path) {
+    return variables.containsKey(path);
+  }
+
+  /** Variables in creation order. */
+  public List<Var> variables() {
+    return List.copyOf(variables.values());
+  }
+
+  /** Assigns every given value in one run; each must be float32 and match its variable's shape. */
+  public void assign(Map<String, NpyArray> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    List<Tensor> feeds = new ArrayList<>();
+    try {
+      Session.Runner r = session.runner();
+      for (Map.Entry<String, NpyArray> e : values.entrySet()) {
+        Var v = variable(e.getKey());
+        NpyArray a = e.getValue();
+        if (a.dtype() != org.kerasbridge.ndarray.DType.FLOAT32) {
+          throw new InvalidInputException("variable '" + e.getKey() + "' is float32, the value"
+              + " given is " + a.dtype().kerasName());
+        }
+        if (!java.util.Arrays.equals(a.shape(), v.shape())) {
+          throw new ShapeMismatchException("variable '" + e.getKey() + "' has shape "
+              + java.util.Arrays.toString(v.shape()) + ", the value given has shape "
+              + java.util.Arrays.toString(a.shape()));
+        }
+        Tensor t = a.toTensor();
+        feeds.add(t);
+        r.feed(v.feed(), t);
+        r.addTarget(v.assign());
+      }
+      runChecked(r).close();
+    } finally {
+      feeds.forEach(Tensor::close);
+    }
+  }
+
+  /** Reads the current values of the named variables (all when {@code paths} is null). */
+  public Map<String, NpyArray> read(List<String> paths) {
+    List<String> ps = paths == null ? List.copyOf(variables.keySet()) : paths;
+    Map<String, NpyArray> out = new LinkedHashMap<>();
+    if (ps.isEmpty()) {
+      return out;
+    }
+    Session.Runner r = session.runner();
+    for (String p : ps) {
+      r.fetch(variable(p).variable());
+    }
+    try (Result res = runChecked(r)) {
+      for (int i = 0; i < ps.size(); i++) {
+        out.put(ps.get(i), NpyArray.fromTensor(res.get(i)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs the graph: feeds the given tensors (the caller keeps ownership), fetches {@code fetches}
+   * and runs {@code targets}; returns the fetched values as arrays. Nothing native outlives it.
+   */
+  public List<NpyArray> run(Map<Operand<?>, NpyArray> feeds, List<? extends Operand<?>> fetches,
+      List<? extends Op> targets) {
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner r = session.runner();
+      for (Map.Entry<Operand<?>, NpyArray> e : feeds.entrySet()) {
+        Tensor t = e.getValue().toTensor();
+        fed.add(t);
+        r.feed(e.getKey(), t);
+      }
+      for (Operand<?> f : fetches) {
+        r.fetch(f);
+      }
+      for (Op t : targets) {
+        r.addTarget(t);
+      }
+      if (fetches.isEmpty()) {
+        runChecked(r).close();
+        return List.of();
+      }
+      try (Result res = runChecked(r)) {
+        List<NpyArray> out = new ArrayList<>(fetches.size());
+        for (int i = 0; i < fetches.size(); i++) {
+          out.add(NpyArray.fromTensor(res.get(i)));
+        }
+        return out;
+      }
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  private static Result runChecked(Session.Runner r) {
+    try {
+      return r.run();
+    } catch (RuntimeException e) {
+      if (TfErrors.isTensorFlowError(e)) {
+        throw TfErrors.wrap("TensorFlow failed", e);
+      }
+      throw e;
+    }
+  }
+
+  /** {@code tf} inside nested name scopes, one per segment of a Keras path like {@code a/b}. */
+  public static Ops scoped(Ops tf, String path) {
+    Ops s = tf;
+    for (String seg : path.split("/")) {
+      if (!seg.isEmpty()) {
+        s = s.withSubScope(opName(seg));
+      }
+    }
+    return s;
+  }
+
+  /** A valid TF op name segment: {@code [A-Za-z0-9.][A-Za-z0-9_.-]*}. */
+  public static String opName(String segment) {
+    String s = segment.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    return s.isEmpty() || !(Character.isLetterOrDigit(s.charAt(0)) || s.charAt(0) == '.')
+        ? "x" + s : s;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      session.close();
+    } finally {
+      graph.close();
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package org.kerasbridge.layers.core;
+
+import java.util.Map;
+import org.kerasbridge.layers.LayerFactory;
+
+/** The Keras class names this package implements, for the layer registry. */
+public final class CoreLayers {
+  private CoreLayers() {}
+
+  public static void register(Map<String, LayerFactory> r) {
+    r.put("InputLayer", (c, ctx) -> new InputLayer(c));
+    r.put("Dense", (c, ctx) -> new Dense(c));
+    r.put("Activation", (c, ctx) -> new Activation(c));
+    r.put("Dropout", (c, ctx) -> new Dropout(c));
+    r.put("Flatten", (c, ctx) -> new Flatten(c));
+  }
+}

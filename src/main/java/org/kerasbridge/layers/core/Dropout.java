@@ -1,0 +1,47 @@
+package org.kerasbridge.layers.core;
+
+import org.kerasbridge.layers.CallContext;
+import org.kerasbridge.layers.LayerConfig;
+import org.kerasbridge.layers.SingleInputLayer;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * {@code Dropout}: the identity at inference. In training, inverted dropout as Keras does it:
+ * each element is kept with probability {@code 1 - rate} and scaled by {@code 1 / (1 - rate)}.
+ * The random draws cannot match Keras's own random stream; training parity fixtures use rate 0.
+ */
+public final class Dropout extends SingleInputLayer {
+  private final double rate;
+
+  public Dropout(LayerConfig c) {
+    super(c);
+    rate = c.getDouble("rate", 0.0);
+    if (rate < 0 || rate >= 1) {
+      c.unsupported("rate", c.raw().get("rate"), "a number in [0, 1)");
+    }
+    c.requireNeutral("noise_shape", null);
+    c.ignore("seed");
+    c.finish();
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
+    if (!ctx.training() || rate == 0) {
+      return x;
+    }
+    long seed = ctx.nextSeed();
+    Operand<TFloat32> u = tf.random.randomUniform(tf.shape(x), TFloat32.class,
+        RandomUniform.seed(seed >>> 32).seed2(seed & 0xffffffffL));
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)),
+        TFloat32.class);
+    return tf.math.mul(tf.math.mul(x, keep), tf.constant((float) (1.0 / (1.0 - rate))));
+  }
+
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
+}

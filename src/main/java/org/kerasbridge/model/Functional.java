@@ -1,0 +1,400 @@
+package org.kerasbridge.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kerasbridge.KerasBridgeException;
+import org.kerasbridge.layers.CallContext;
+import org.kerasbridge.layers.Layer;
+import org.kerasbridge.layers.LayerConfig;
+import org.kerasbridge.layers.LayerContext;
+import org.kerasbridge.layers.StatefulLayer;
+import org.kerasbridge.layers.TensorRef;
+import org.kerasbridge.layers.Weight;
+import org.kerasbridge.layers.core.InputLayer;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A Keras Functional or Sequential model: a graph of layer calls. It is itself a layer, so a
+ * model can be nested in another one. A Sequential model is the chain of its layers.
+ *
+ * <p>Reads Keras 3's config schema: {@code layers} (each with {@code inbound_nodes} of
+ * {@code {"args": [...], "kwargs": {...}}} where tensors appear as {@code __keras_tensor__} with
+ * a {@code keras_history} of {@code [layer, node, tensor]}), {@code input_layers} and
+ * {@code output_layers} as lists of such triples.
+ */
+public final class Functional extends Layer {
+  /** One call of a layer: the tensors it consumed. */
+  record Node(Layer layer, int index, List<TensorRef> inputs) {}
+
+  private final boolean sequential;
+  private final List<Layer> layers = new ArrayList<>();
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<TensorRef> inputs = new ArrayList<>();
+  private final List<TensorRef> outputs = new ArrayList<>();
+  private final List<InputLayer> inputLayers = new ArrayList<>();
+
+  private Functional(LayerConfig c, LayerContext ctx, boolean nested) {
+    super(c);
+    sequential = c.className().equals("Sequential");
+    JsonNode layerNodes = c.node("layers");
+    if (layerNodes == null || !layerNodes.isArray()) {
+      c.unsupported("its config has no 'layers' list");
+      c.finish();
+      return;
+    }
+    Map<String, Layer> byName = new HashMap<>();
+    List<JsonNode> configs = new ArrayList<>();
+    for (JsonNode ln : layerNodes) {
+      Layer l = ctx.create(ln);
+      configs.add(ln);
+      if (l == null) {
+        continue; // reported by the registry
+      }
+      if (nested) {
+        l.setPathPrefix(name() + "/" + l.pathPrefix());
+      }
+      if (byName.put(l.name(), l) != null) {
+        c.unsupported("two layers are named '" + l.name() + "'");
+      }
+      layers.add(l);
+    }
+    if (sequential) {
+      readSequential(c);
+    } else {
+      readFunctional(c, configs, byName);
+    }
+    c.finish();
+  }
+
+  /** Creates a model (top-level or nested) from its layer config. */
+  public static Functional fromConfig(LayerConfig c, LayerContext ctx) {
+    return new Functional(c, ctx, true);
+  }
+
+  /** Creates the top-level model of a file: its layers' paths are not prefixed. */
+  public static Functional topLevel(JsonNode modelConfig, LayerContext ctx) {
+    String cls = modelConfig.path("class_name").asText("");
+    if (!cls.equals("Sequential") && !cls.equals("Functional") && !cls.equals("Model")) {
+      ctx.problems().add("the model's class is '" + cls + "'; only Sequential and Functional"
+          + " models can be loaded (a subclassed model has no config to rebuild it from)");
+      return null;
+    }
+    LayerConfig c = new LayerConfig(cls, modelConfig.path("config"), ctx.problems(),
+        ctx.kerasVersion());
+    return new Functional(c, ctx, false);
+  }
+
+  private void readSequential(LayerConfig c) {
+    long[] buildShape = c.getShape("build_input_shape");
+    List<Layer> chain = new ArrayList<>(layers);
+    InputLayer in;
+    if (!chain.isEmpty() && chain.get(0) instanceof InputLayer il) {
+      in = il;
+      chain.remove(0);
+    } else {
+      long[] shape = buildShape;
+      if (shape == null && !chain.isEmpty()) {
+        ObjectNode first = chain.get(0).config().raw();
+        shape = readShape(first.get("batch_shape"));
+        if (shape == null) {
+          shape = readShape(first.get("batch_input_shape"));
+        }
+      }
+      if (shape == null) {
+        c.unsupported("the Sequential model declares no input shape (no InputLayer,"
+            + " build_input_shape or batch_input_shape)");
+        return;
+      }
+      ObjectNode ic = JsonNodeFactory.instance.objectNode();
+      ic.put("name", name() + "_input");
+      ic.set("batch_shape", shapeNode(shape));
+      ic.put("dtype", "float32");
+      in = new InputLayer(new LayerConfig("InputLayer", ic, c.problems(), c.kerasVersion()));
+      layers.add(0, in);
+    }
+    inputLayers.add(in);
+    TensorRef prev = new TensorRef(in.name(), 0, 0);
+    inputs.add(prev);
+    for (Layer l : chain) {
+      if (l instanceof InputLayer) {
+        c.unsupported("an InputLayer in the middle of a Sequential model");
+        continue;
+      }
+      nodes.add(new Node(l, 0, List.of(prev)));
+      prev = new TensorRef(l.name(), 0, 0);
+    }
+    outputs.add(prev);
+  }
+
+  private void readFunctional(LayerConfig c, List<JsonNode> configs, Map<String, Layer> byName) {
+    for (JsonNode ln : configs) {
+      String lname = ln.path("config").path("name").asText(ln.path("name").asText());
+      Layer l = byName.get(lname);
+      if (l == null) {
+        continue;
+      }
+      if (l instanceof InputLayer il) {
+        continue;
+      }
+      int k = 0;
+      for (JsonNode node : ln.path("inbound_nodes")) {
+        List<TensorRef> refs = new ArrayList<>();
+        collectTensors(node.path("args"), refs);
+        JsonNode kwargs = node.path("kwargs");
+        for (var it = kwargs.fields(); it.hasNext(); ) {
+          var e = it.next();
+          List<TensorRef> kwTensors = new ArrayList<>();
+          collectTensors(e.getValue(), kwTensors);
+          boolean neutral = e.getValue().isNull() || e.getKey().equals("training")
+              || e.getKey().equals("mask") && kwTensors.isEmpty();
+          if (!kwTensors.isEmpty() || !neutral) {
+            c.unsupported("layer '" + lname + "' is called with keyword argument '"
+                + e.getKey() + "' = " + e.getValue() + ", which KerasBridge does not support");
+          }
+        }
+        nodes.add(new Node(l, k++, refs));
+      }
+    }
+    for (JsonNode t : c.node("input_layers") == null ? List.<JsonNode>of()
+        : iterable(c.node("input_layers"))) {
+      TensorRef r = triple(t);
+      inputs.add(r);
+      Layer l = byName.get(r.layer());
+      if (l instanceof InputLayer il) {
+        inputLayers.add(il);
+      } else {
+        c.unsupported("input '" + r.layer() + "' is not an InputLayer of this model");
+      }
+    }
+    for (JsonNode t : c.node("output_layers") == null ? List.<JsonNode>of()
+        : iterable(c.node("output_layers"))) {
+      outputs.add(triple(t));
+    }
+    if (inputs.isEmpty() || outputs.isEmpty()) {
+      c.unsupported("the model config lists no input_layers or output_layers");
+    }
+  }
+
+  private static Iterable<JsonNode> iterable(JsonNode n) {
+    // a single [name, node, tensor] triple, or a list of them
+    if (n.isArray() && n.size() == 3 && n.get(0).isTextual()) {
+      return List.of(n);
+    }
+    return n;
+  }
+
+  private static TensorRef triple(JsonNode t) {
+    return new TensorRef(t.get(0).asText(), t.get(1).asInt(), t.get(2).asInt());
+  }
+
+  private static void collectTensors(JsonNode n, List<TensorRef> out) {
+    if (n == null) {
+      return;
+    }
+    if (n.isObject()) {
+      if ("__keras_tensor__".equals(n.path("class_name").asText())) {
+        JsonNode h = n.path("config").path("keras_history");
+        out.add(new TensorRef(h.get(0).asText(), h.get(1).asInt(), h.get(2).asInt()));
+        return;
+      }
+      n.forEach(v -> collectTensors(v, out));
+    } else if (n.isArray()) {
+      n.forEach(v -> collectTensors(v, out));
+    }
+  }
+
+  private static long[] readShape(JsonNode n) {
+    if (n == null || !n.isArray()) {
+      return null;
+    }
+    long[] s = new long[n.size()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = n.get(i).isNull() ? -1 : n.get(i).asLong();
+    }
+    return s;
+  }
+
+  private static JsonNode shapeNode(long[] s) {
+    var a = JsonNodeFactory.instance.arrayNode();
+    for (long d : s) {
+      if (d < 0) {
+        a.addNull();
+      } else {
+        a.add(d);
+      }
+    }
+    return a;
+  }
+
+  public boolean isSequential() {
+    return sequential;
+  }
+
+  /** The model's layers in config order (InputLayers included). */
+  public List<Layer> layers() {
+    return List.copyOf(layers);
+  }
+
+  public List<InputLayer> inputLayers() {
+    return List.copyOf(inputLayers);
+  }
+
+  public int outputCount() {
+    return outputs.size();
+  }
+
+  /** The output names Keras gives them: the names of the layers producing them. */
+  public List<String> outputNames() {
+    return outputs.stream().map(TensorRef::layer).toList();
+  }
+
+  /**
+   * Runs the graph on {@code modelInputs} (one per input layer, in order) and returns the outputs
+   * with their masks. Layers are called in an order where every input is ready.
+   */
+  public Traced trace(Ops tf, List<Operand<? extends TType>> modelInputs,
+      List<Operand<TBool>> inputMasks, CallContext ctx) {
+    if (modelInputs.size() != inputs.size()) {
+      throw new KerasBridgeException(name() + " takes " + inputs.size() + " inputs, got "
+          + modelInputs.size());
+    }
+    Map<TensorRef, Operand<? extends TType>> values = new HashMap<>();
+    Map<TensorRef, Operand<TBool>> masks = new HashMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      values.put(inputs.get(i), modelInputs.get(i));
+      masks.put(inputs.get(i), inputMasks == null || i >= inputMasks.size() ? null
+          : inputMasks.get(i));
+    }
+    Map<String, org.tensorflow.ndarray.Shape> shapes = new LinkedHashMap<>();
+    List<Node> pending = new ArrayList<>(nodes);
+    while (!pending.isEmpty()) {
+      Node ready = null;
+      for (Node n : pending) {
+        if (n.inputs().stream().allMatch(values::containsKey)) {
+          ready = n;
+          break;
+        }
+      }
+      if (ready == null) {
+        throw new KerasBridgeException(name() + ": the layer graph has a cycle or a missing"
+            + " input; waiting: " + pending.stream().map(n -> n.layer().name() + " <- "
+                + n.inputs()).toList());
+      }
+      pending.remove(ready);
+      List<Operand<? extends TType>> in = new ArrayList<>();
+      List<Operand<TBool>> inMasks = new ArrayList<>();
+      for (TensorRef r : ready.inputs()) {
+        in.add(values.get(r));
+        inMasks.add(masks.get(r));
+      }
+      Layer l = ready.layer();
+      Ops scope = tf.withSubScope(org.kerasbridge.graph.GraphRuntime.opName(
+          ready.index() == 0 ? l.name() : l.name() + "_" + ready.index()));
+      ctx.setMasks(inMasks);
+      List<Operand<TFloat32>> out = l.apply(scope, in, ctx);
+      List<Operand<TBool>> outMasks = l.computeMask(scope, in, inMasks, out.size());
+      for (int t = 0; t < out.size(); t++) {
+        TensorRef ref = new TensorRef(l.name(), ready.index(), t);
+        values.put(ref, out.get(t));
+        masks.put(ref, outMasks.get(t));
+      }
+      if (ready.index() == 0) {
+        shapes.put(l.name(), out.get(0).shape());
+      }
+    }
+    List<Operand<TFloat32>> outs = new ArrayList<>();
+    List<Operand<TBool>> outMasks = new ArrayList<>();
+    for (TensorRef r : outputs) {
+      Operand<? extends TType> v = values.get(r);
+      if (v == null) {
+        throw new KerasBridgeException(name() + ": output " + r + " was never computed");
+      }
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> f = v.type() == TFloat32.class ? (Operand<TFloat32>) v
+          : tf.dtypes.cast(v, TFloat32.class);
+      outs.add(f);
+      outMasks.add(masks.get(r));
+    }
+    return new Traced(outs, outMasks, shapes);
+  }
+
+  /** The result of {@link #trace}: outputs, their masks, and each layer's first output shape. */
+  public record Traced(List<Operand<TFloat32>> outputs, List<Operand<TBool>> masks,
+      Map<String, org.tensorflow.ndarray.Shape> layerOutputShapes) {}
+
+  @Override
+  protected List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> in,
+      CallContext ctx) {
+    List<Operand<TBool>> m = new ArrayList<>(ctx.masks());
+    Traced t = trace(tf, in, m, ctx);
+    lastMasks = t.masks();
+    return t.outputs();
+  }
+
+  private List<Operand<TBool>> lastMasks = List.of();
+
+  @Override
+  protected boolean acceptsAnyDtype() {
+    return true;
+  }
+
+  @Override
+  public List<Operand<TBool>> computeMask(Ops tf, List<Operand<? extends TType>> in,
+      List<Operand<TBool>> masks, int outputCount) {
+    return new ArrayList<>(lastMasks);
+  }
+
+  @Override
+  public List<Weight> weights() {
+    List<Weight> all = new ArrayList<>();
+    for (Layer l : layers) {
+      all.addAll(l.weights());
+    }
+    return all;
+  }
+
+  @Override
+  public List<Weight> trainableWeights() {
+    if (!trainable()) {
+      return List.of();
+    }
+    List<Weight> out = new ArrayList<>();
+    for (Layer l : layers) {
+      out.addAll(l.trainableWeights());
+    }
+    return out;
+  }
+
+  @Override
+  public List<RegularizedWeight> regularizedWeights() {
+    List<RegularizedWeight> out = new ArrayList<>();
+    for (Layer l : layers) {
+      out.addAll(l.regularizedWeights());
+    }
+    return out;
+  }
+
+  /** Stateful layers anywhere inside. */
+  public List<StatefulLayer> statefulLayers() {
+    List<StatefulLayer> out = new ArrayList<>();
+    for (Layer l : layers) {
+      if (l instanceof StatefulLayer s) {
+        out.add(s);
+      }
+      if (l instanceof Functional f) {
+        out.addAll(f.statefulLayers());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,375 @@
+package org.kerasbridge.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.kerasbridge.InvalidInputException;
+import org.kerasbridge.KerasBridgeException;
+import org.kerasbridge.ShapeMismatchException;
+import org.kerasbridge.graph.Device;
+import org.kerasbridge.graph.GraphRuntime;
+import org.kerasbridge.io.LayerRegistry;
+import org.kerasbridge.io.ModelSpec;
+import org.kerasbridge.layers.CallContext;
+import org.kerasbridge.layers.Layer;
+import org.kerasbridge.layers.LayerContext;
+import org.kerasbridge.layers.Problems;
+import org.kerasbridge.layers.Shapes;
+import org.kerasbridge.layers.StatefulLayer;
+import org.kerasbridge.layers.Weight;
+import org.kerasbridge.layers.core.InputLayer;
+import org.kerasbridge.ndarray.NpyArray;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A Keras model running on TF Java: the layer graph ({@link Functional}), the TensorFlow graph
+ * and session it is traced into, and its weights as graph variables.
+ *
+ * <p>The graph is traced once per distinct input shape (batch dimension aside) and every trace
+ * shares the same variables, as a Keras {@code tf.function} would. Models with a fixed batch
+ * size in their input shape (stateful RNNs) are run in batches of exactly that size.
+ */
+public final class KerasModel implements InferenceModel {
+  private final String source;
+  private final Functional root;
+  private final GraphRuntime runtime;
+  private final Map<String, Trace> traces = new HashMap<>();
+  private final List<TensorSpec> inputSpecs;
+  private final List<TensorSpec> outputSpecs;
+  private Map<String, ModelSpec.NamedArray> pendingWeights;
+  private ModelSpec spec;
+  private boolean weightsLoaded;
+
+  /** One traced inference graph. */
+  private record Trace(List<Placeholder<?>> inputs, List<Operand<TFloat32>> outputs,
+      Map<String, Shape> layerShapes, List<Op> updates) {}
+
+  private KerasModel(String source, Functional root, Device device) {
+    this.source = source;
+    this.root = root;
+    this.runtime = new GraphRuntime(device);
+    List<TensorSpec> ins = new ArrayList<>();
+    for (InputLayer il : root.inputLayers()) {
+      ins.add(new TensorSpec(il.name(), il.inputDtype(), il.batchShape()));
+    }
+    this.inputSpecs = List.copyOf(ins);
+    List<TensorSpec> outs = new ArrayList<>();
+    for (String n : root.outputNames()) {
+      outs.add(new TensorSpec(n, org.kerasbridge.ndarray.DType.FLOAT32, null));
+    }
+    this.outputSpecs = List.copyOf(outs);
+  }
+
+  /**
+   * Builds the model a file describes and loads its weights. Every unsupported layer or argument
+   * in the file is reported at once in one {@link org.kerasbridge.UnsupportedFeatureException}.
+   */
+  public static KerasModel fromSpec(ModelSpec spec, Device device) {
+    if (spec.modelConfig() == null) {
+      throw new InvalidInputException(spec.source() + ": the file holds no model config");
+    }
+    Problems problems = new Problems(spec.source().toString());
+    LayerContext ctx = LayerRegistry.context(problems, spec.kerasVersion());
+    Functional root = Functional.topLevel(spec.modelConfig(), ctx);
+    problems.throwIfAny();
+    KerasModel m = new KerasModel(spec.source().toString(), root, device);
+    try {
+      m.spec = spec;
+      if (m.allStaticShapes()) {
+        m.trace(m.defaultShapes());
+        m.loadWeights(spec);
+      }
+      return m;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  public Functional root() {
+    return root;
+  }
+
+  public GraphRuntime runtime() {
+    return runtime;
+  }
+
+  @Override
+  public List<TensorSpec> inputs() {
+    return inputSpecs;
+  }
+
+  @Override
+  public List<TensorSpec> outputs() {
+    return outputSpecs;
+  }
+
+  private boolean allStaticShapes() {
+    for (TensorSpec s : inputSpecs) {
+      long[] sh = s.shape();
+      for (int i = 1; i < sh.length; i++) {
+        if (sh[i] < 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private List<long[]> defaultShapes() {
+    List<long[]> out = new ArrayList<>();
+    for (TensorSpec s : inputSpecs) {
+      out.add(s.shape());
+    }
+    return out;
+  }
+
+  private static String key(List<long[]> shapes) {
+    StringBuilder b = new StringBuilder();
+    for (long[] s : shapes) {
+      b.append(Arrays.toString(s)).append(';');
+    }
+    return b.toString();
+  }
+
+  /** The trace for these input shapes (batch dimension -1 unless the model fixes it). */
+  private Trace trace(List<long[]> shapes) {
+    String k = key(shapes);
+    Trace t = traces.get(k);
+    if (t != null) {
+      return t;
+    }
+    Ops tf = runtime.tf().withSubScope("predict");
+    List<Placeholder<?>> phs = new ArrayList<>();
+    List<Operand<? extends TType>> ins = new ArrayList<>();
+    for (int i = 0; i < inputSpecs.size(); i++) {
+      TensorSpec s = inputSpecs.get(i);
+      Placeholder<?> p = tf.withName(GraphRuntime.opName(s.name())).placeholder(
+          s.dtype().tensorType(), Placeholder.shape(Shape.of(shapes.get(i))));
+      phs.add(p);
+      ins.add(p);
+    }
+    CallContext ctx = new CallContext(runtime, false, 0);
+    Functional.Traced traced = root.trace(tf, ins, null, ctx);
+    t = new Trace(phs, traced.outputs(), traced.layerOutputShapes(), ctx.updates());
+    traces.put(k, t);
+    return t;
+  }
+
+  /** Assigns the file's weights to the variables, checking counts and shapes. */
+  private void loadWeights(ModelSpec s) {
+    Map<String, NpyArray> values = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Layer l : root.layers()) {
+      List<Weight> ws = l.weights();
+      List<ModelSpec.NamedArray> stored = s.weightsOf(l.name());
+      seen.add(l.name());
+      if (ws.isEmpty() && stored.isEmpty()) {
+        continue;
+      }
+      if (ws.size() != stored.size()) {
+        problems.add("layer '" + l.name() + "' (" + l.className() + ") has " + ws.size()
+            + " weight(s) " + ws.stream().map(w -> w.name() + Arrays.toString(w.shape()))
+                .toList() + ", the file stores " + stored.size() + " "
+            + stored.stream().map(a -> a.name() + Arrays.toString(a.array().shape())).toList());
+        continue;
+      }
+      for (int i = 0; i < ws.size(); i++) {
+        Weight w = ws.get(i);
+        NpyArray a = stored.get(i).array();
+        if (!Arrays.equals(w.shape(), a.shape())) {
+          problems.add("layer '" + l.name() + "' (" + l.className() + ") weight '"
+              + w.name() + "' has shape " + Arrays.toString(w.shape()) + " from the config,"
+              + " but the file stores '" + stored.get(i).name() + "' with shape "
+              + Arrays.toString(a.shape()));
+          continue;
+        }
+        values.put(w.variable().path(), a.castTo(org.kerasbridge.ndarray.DType.FLOAT32));
+      }
+    }
+    for (String stored : s.weights().keySet()) {
+      if (!seen.contains(stored) && !s.weights().get(stored).isEmpty()) {
+        problems.add("the file stores weights for layer '" + stored + "', which the model"
+            + " config does not have");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ShapeMismatchException(s.source() + ": weights do not match the model config: "
+          + String.join("; ", problems));
+    }
+    runtime.assign(values);
+    resetStates();
+    weightsLoaded = true;
+  }
+
+  /** Sets every stateful layer's state back to zeros. */
+  public void resetStates() {
+    List<Op> ops = new ArrayList<>();
+    for (StatefulLayer s : root.statefulLayers()) {
+      ops.addAll(s.resetOps());
+    }
+    if (!ops.isEmpty()) {
+      runtime.run(Map.of(), List.of(), ops);
+    }
+  }
+
+  @Override
+  public List<NpyArray> predict(List<NpyArray> xs, int batchSize) {
+    if (xs.size() != inputSpecs.size()) {
+      throw new InvalidInputException(source + ": the model takes " + inputSpecs.size()
+          + " input(s) " + inputSpecs + ", got " + xs.size());
+    }
+    if (batchSize < 1) {
+      throw new InvalidInputException("batch size must be >= 1, got " + batchSize);
+    }
+    List<NpyArray> cast = new ArrayList<>();
+    long rows = -1;
+    for (int i = 0; i < xs.size(); i++) {
+      TensorSpec s = inputSpecs.get(i);
+      NpyArray a = xs.get(i).castTo(s.dtype());
+      s.check(a, source);
+      if (rows >= 0 && a.shape()[0] != rows) {
+        throw new InvalidInputException(source + ": all inputs need the same number of rows, got "
+            + xs.stream().map(NpyArray::toString).toList());
+      }
+      rows = a.shape()[0];
+      cast.add(a);
+    }
+    long fixedBatch = inputSpecs.get(0).shape()[0];
+    int step = fixedBatch > 0 ? (int) fixedBatch : batchSize;
+    if (fixedBatch > 0 && rows % fixedBatch != 0) {
+      throw new InvalidInputException(source + ": the model's batch size is fixed at "
+          + fixedBatch + " (e.g. a stateful RNN); got " + rows + " rows, not a multiple");
+    }
+    List<long[]> shapes = new ArrayList<>();
+    for (int i = 0; i < cast.size(); i++) {
+      long[] sh = cast.get(i).shape();
+      sh[0] = fixedBatch > 0 ? fixedBatch : -1;
+      shapes.add(sh);
+    }
+    Trace t = trace(shapes);
+    if (!weightsLoaded && spec != null) {
+      loadWeights(spec);
+    }
+    List<List<NpyArray>> parts = new ArrayList<>();
+    for (long from = 0; from < rows; from += step) {
+      long to = Math.min(rows, from + step);
+      Map<Operand<?>, NpyArray> feeds = new LinkedHashMap<>();
+      for (int i = 0; i < cast.size(); i++) {
+        feeds.put(t.inputs().get(i), rows <= step ? cast.get(i) : cast.get(i).sliceRows(from, to));
+      }
+      parts.add(runtime.run(feeds, t.outputs(), t.updates()));
+    }
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    List<NpyArray> out = new ArrayList<>();
+    for (int k = 0; k < outputSpecs.size(); k++) {
+      int kk = k;
+      out.add(NpyArray.concatRows(parts.stream().map(p -> p.get(kk)).toList()));
+    }
+    return out;
+  }
+
+  /** Keras's summary: one row per layer with its output shape and parameter count. */
+  @Override
+  public String summary() {
+    Map<String, Shape> shapes = traces.isEmpty() ? Map.of()
+        : traces.values().iterator().next().layerShapes();
+    List<String[]> rows = new ArrayList<>();
+    for (Layer l : root.layers()) {
+      String shape;
+      if (l instanceof InputLayer il) {
+        shape = Shapes.keras(Shape.of(il.batchShape()));
+      } else {
+        Shape s = shapes.get(l.name());
+        shape = s == null ? "?" : Shapes.keras(s);
+      }
+      rows.add(new String[] {l.name() + " (" + l.className() + ")", shape,
+          String.format(Locale.ROOT, "%,d", l.paramCount())});
+    }
+    long total = 0;
+    long trainable = 0;
+    for (Weight w : root.weights()) {
+      total += w.size();
+    }
+    for (Weight w : root.trainableWeights()) {
+      trainable += w.size();
+    }
+    int w0 = "Layer (type)".length();
+    int w1 = "Output Shape".length();
+    int w2 = "Param #".length();
+    for (String[] r : rows) {
+      w0 = Math.max(w0, r[0].length());
+      w1 = Math.max(w1, r[1].length());
+      w2 = Math.max(w2, r[2].length());
+    }
+    String fmt = "%-" + w0 + "s  %-" + w1 + "s  %" + w2 + "s%n";
+    String rule = "-".repeat(w0 + w1 + w2 + 4) + "\n";
+    StringBuilder b = new StringBuilder();
+    b.append("Model: \"").append(root.name()).append("\"\n").append(rule);
+    b.append(String.format(Locale.ROOT, fmt, "Layer (type)", "Output Shape", "Param #"));
+    b.append(rule.replace('-', '='));
+    for (String[] r : rows) {
+      b.append(String.format(Locale.ROOT, fmt, (Object[]) r));
+    }
+    b.append(rule);
+    b.append(String.format(Locale.ROOT, " Total params: %,d (%s)%n", total, bytes(total * 4)));
+    b.append(String.format(Locale.ROOT, " Trainable params: %,d (%s)%n", trainable,
+        bytes(trainable * 4)));
+    b.append(String.format(Locale.ROOT, " Non-trainable params: %,d (%s)%n", total - trainable,
+        bytes((total - trainable) * 4)));
+    return b.toString();
+  }
+
+  /** Keras's byte formatting: B, KB, MB, GB with two decimals (1 KB = 1024 B). */
+  static String bytes(long n) {
+    String[] units = {"B", "KB", "MB", "GB", "TB"};
+    double v = n;
+    int u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.2f %s", v, units[u]);
+  }
+
+  /** Total number of weight scalars, as Keras's {@code count_params()}. */
+  public long countParams() {
+    long n = 0;
+    for (Weight w : root.weights()) {
+      n += w.size();
+    }
+    return n;
+  }
+
+  /** Current weight values by variable path, in Keras's weight order. */
+  public Map<String, NpyArray> weightValues() {
+    List<String> paths = new ArrayList<>();
+    for (Weight w : root.weights()) {
+      paths.add(w.variable().path());
+    }
+    return runtime.read(paths);
+  }
+
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  /** Thrown when something about the model's own structure is inconsistent. */
+  static KerasBridgeException broken(String what) {
+    return new KerasBridgeException(what);
+  }
+}
