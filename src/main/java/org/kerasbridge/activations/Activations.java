@@ -92,6 +92,67 @@ public final class Activations {
     }
   }
 
+  /**
+   * Keras 3's {@code relu(x, negative_slope, max_value, threshold)} ({@code ReLU.static_call} in
+   * keras/src/activations/activations.py), op for op:
+   * <pre>
+   *   slope != 0, no max_value, threshold == 0:  leaky_relu(x, slope)
+   *   neg = slope != 0 ? relu(-x + threshold) : (unused)
+   *   x   = threshold != 0 ? where(x &gt; threshold, x, 0)
+   *       : max_value == 6 ? relu6(x)            (and no further clipping)
+   *       : relu(x)
+   *   x   = clip(x, 0, max_value)                 when max_value is given (and not consumed above)
+   *   x   = x - slope * neg                       when slope != 0
+   * </pre>
+   * so {@code f(x) = max_value} for {@code x >= max_value}, {@code x} for
+   * {@code threshold < x < max_value}, and {@code slope * (x - threshold)} otherwise.
+   *
+   * @param maxValue the saturation value, or null for none
+   */
+  public static Operand<TFloat32> relu(Ops tf, Operand<TFloat32> x, double negativeSlope,
+      Double maxValue, double threshold) {
+    Operand<TFloat32> negativePart = null;
+    if (negativeSlope != 0.0) {
+      if (maxValue == null && threshold == 0.0) {
+        return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha((float) negativeSlope));
+      }
+      negativePart = threshold != 0.0
+          ? tf.nn.relu(tf.math.add(tf.math.neg(x), tf.constant((float) threshold)))
+          : tf.nn.relu(tf.math.neg(x));
+    }
+    boolean clipMax = maxValue != null;
+    Operand<TFloat32> y;
+    if (threshold != 0.0) {
+      y = tf.select(tf.math.greater(x, tf.constant((float) threshold)), x, tf.constant(0f));
+    } else if (maxValue != null && maxValue == 6.0) {
+      y = tf.nn.relu6(x); // Keras uses the native op here and skips the clip
+      clipMax = false;
+    } else {
+      y = tf.nn.relu(x);
+    }
+    if (clipMax) {
+      y = tf.clipByValue(y, tf.constant(0f), tf.constant(maxValue.floatValue()));
+    }
+    if (negativePart != null) {
+      y = tf.math.sub(y, tf.math.mul(tf.constant((float) negativeSlope), negativePart));
+    }
+    return y;
+  }
+
+  /**
+   * Keras 3's {@code elu(x, alpha)} on TensorFlow: {@code tf.nn.elu(x)} when {@code alpha == 1},
+   * else {@code where(x > 0, elu(x), alpha * elu(x))}, i.e. {@code alpha * (exp(x) - 1)} for
+   * {@code x <= 0}.
+   */
+  public static Operand<TFloat32> elu(Ops tf, Operand<TFloat32> x, double alpha) {
+    Operand<TFloat32> res = tf.nn.elu(x);
+    if (alpha == 1.0) {
+      return res;
+    }
+    return tf.select(tf.math.greater(x, tf.constant(0f)), res,
+        tf.math.mul(tf.constant((float) alpha), res));
+  }
+
   /** Keras 3: {@code relu6(x + 3) / 6}. */
   public static Operand<TFloat32> hardSigmoid(Ops tf, Operand<TFloat32> x) {
     return tf.math.div(tf.nn.relu6(tf.math.add(x, tf.constant(3f))), tf.constant(6f));

@@ -37,9 +37,14 @@ public final class GraphRuntime implements AutoCloseable {
   private final Map<String, Var> variables = new LinkedHashMap<>();
   private boolean closed;
 
-  /** A float32 variable with its load path. */
+  /**
+   * A float32 variable with its load path. Computations read it through {@code read}, an
+   * Identity of the variable: TF's C++ gradient functions dereference their inputs' dtypes, which
+   * crashes on a ref-typed variable output (seen with Square and Mul), so nothing but assigns
+   * touches {@code variable} directly. Gradients are taken with respect to {@code read}.
+   */
   public record Var(String path, long[] shape, Variable<TFloat32> variable,
-      Placeholder<TFloat32> feed, Assign<TFloat32> assign) {}
+      Operand<TFloat32> read, Placeholder<TFloat32> feed, Assign<TFloat32> assign) {}
 
   public GraphRuntime(Device device) {
     this.placement = Devices.place(device);
@@ -70,7 +75,8 @@ public final class GraphRuntime implements AutoCloseable {
     Placeholder<TFloat32> p = s.withName("value").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(shape)));
     Assign<TFloat32> a = s.withName("assign").assign(v, p);
-    Var var = new Var(path, shape.clone(), v, p, a);
+    Operand<TFloat32> read = s.withName("read").identity(v);
+    Var var = new Var(path, shape.clone(), v, read, p, a);
     variables.put(path, var);
     return var;
   }

@@ -79,9 +79,9 @@ public final class Weight {
     return var;
   }
 
-  /** The weight's current value inside the graph. */
+  /** The weight's current value inside the graph (an Identity read of the variable). */
   public Operand<TFloat32> value() {
-    return variable().variable();
+    return variable().read();
   }
 
   @Override

@@ -213,6 +213,308 @@ public final class KerasModel implements InferenceModel {
     weightsLoaded = true;
   }
 
+  /** The fixed batch size of the model's inputs (a stateful RNN), or -1 when free. */
+  long fixedBatchSize() {
+    return inputSpecs.isEmpty() || inputSpecs.get(0).shape().length == 0 ? -1
+        : inputSpecs.get(0).shape()[0];
+  }
+
+  /** Loads the file's weights once the layers have been built by a first trace. */
+  void ensureWeightsLoaded() {
+    if (!weightsLoaded && spec != null) {
+      loadWeights(spec);
+    }
+  }
+
+  /** Checks inputs against the model and casts them to the input dtypes, as Keras does. */
+  List<NpyArray> castInputs(List<NpyArray> xs) {
+    if (xs.size() != inputSpecs.size()) {
+      throw new InvalidInputException(source + ": the model takes " + inputSpecs.size()
+          + " input(s) " + inputSpecs + ", got " + xs.size());
+    }
+    List<NpyArray> cast = new ArrayList<>();
+    long rows = -1;
+    for (int i = 0; i < xs.size(); i++) {
+      TensorSpec s = inputSpecs.get(i);
+      NpyArray a = xs.get(i).castTo(s.dtype());
+      s.check(a, source);
+      if (rows >= 0 && a.shape()[0] != rows) {
+        throw new InvalidInputException(source + ": all inputs need the same number of rows, got "
+            + xs.stream().map(NpyArray::toString).toList());
+      }
+      rows = a.shape()[0];
+      cast.add(a);
+    }
+    return cast;
+  }
+
+  // ---------------------------------------------------------------- training
+
+  private Trainer trainer;
+
+  /** Keras's {@code compile}: an optimizer, one loss (or one per output) and metric names. */
+  public void compile(org.kerasbridge.optimizers.Optimizer optimizer,
+      List<org.kerasbridge.losses.Loss> losses, List<String> metrics) {
+    this.trainer = new Trainer(this, optimizer, losses, metrics);
+  }
+
+  public void compile(org.kerasbridge.optimizers.Optimizer optimizer,
+      org.kerasbridge.losses.Loss loss, String... metrics) {
+    compile(optimizer, List.of(loss), List.of(metrics));
+  }
+
+  /** True once {@link #compile} (or {@link #compileFromFile}) ran. */
+  public boolean isCompiled() {
+    return trainer != null;
+  }
+
+  /** The compiled optimizer; its {@code iterations()} counts the steps taken. */
+  public org.kerasbridge.optimizers.Optimizer optimizer() {
+    requireCompiled();
+    return trainer.optimizer();
+  }
+
+  /**
+   * Compiles with the optimizer, loss and metrics the file was saved with ({@code compile_config}
+   * of a .keras, {@code training_config} of an .h5), and, once the optimizer is built, restores
+   * the optimizer state the file carries.
+   */
+  public void compileFromFile() {
+    if (spec == null || spec.compileConfig() == null || spec.compileConfig().isNull()) {
+      throw new InvalidInputException(source + ": the file was saved without a compile config;"
+          + " compile the model explicitly");
+    }
+    com.fasterxml.jackson.databind.JsonNode cc = spec.compileConfig();
+    org.kerasbridge.optimizers.Optimizer opt = org.kerasbridge.optimizers.Optimizers.fromConfig(
+        cc.get("optimizer"));
+    com.fasterxml.jackson.databind.JsonNode l = cc.get("loss");
+    List<org.kerasbridge.losses.Loss> losses = new ArrayList<>();
+    if (l != null && l.isArray()) {
+      l.forEach(e -> losses.add(org.kerasbridge.losses.Losses.fromConfig(e)));
+    } else {
+      losses.add(org.kerasbridge.losses.Losses.fromConfig(l));
+    }
+    List<String> metrics = new ArrayList<>();
+    com.fasterxml.jackson.databind.JsonNode m = cc.get("metrics");
+    if (m != null && m.isArray()) {
+      for (com.fasterxml.jackson.databind.JsonNode e : m) {
+        if (e.isTextual()) {
+          metrics.add(e.asText());
+        } else if (e.isArray()) {
+          e.forEach(x -> metrics.add(x.isTextual() ? x.asText()
+              : x.path("config").path("name").asText(x.path("class_name").asText())));
+        } else {
+          metrics.add(e.path("config").path("name").asText(e.path("class_name").asText()));
+        }
+      }
+    }
+    compile(opt, losses, metrics);
+    pendingOptimizerState = spec.optimizerVariables().isEmpty() ? null
+        : new ArrayList<>(spec.optimizerVariables().values());
+  }
+
+  private List<NpyArray> pendingOptimizerState;
+
+  private void requireCompiled() {
+    if (trainer == null) {
+      throw new InvalidInputException(source + ": the model must be compiled before training");
+    }
+  }
+
+  /** One optimizer step on one batch; returns {@code loss} and the metrics for that batch. */
+  public Map<String, Double> trainOnBatch(List<NpyArray> x, List<NpyArray> y,
+      NpyArray sampleWeight) {
+    requireCompiled();
+    prepareTraining(x, y);
+    return logs(trainer.step(true, x, y, sampleWeight));
+  }
+
+  /** Builds the optimizer (and restores saved state) before the first training step. */
+  private void prepareTraining(List<NpyArray> x, List<NpyArray> y) {
+    if (pendingOptimizerState != null) {
+      trainer.buildTrainGraph(castInputs(x), y);
+      trainer.optimizer().restore(pendingOptimizerState);
+      pendingOptimizerState = null;
+    }
+  }
+
+  /** Loss and metrics on one batch, without updating anything but stateful layers. */
+  public Map<String, Double> testOnBatch(List<NpyArray> x, List<NpyArray> y,
+      NpyArray sampleWeight) {
+    requireCompiled();
+    return logs(trainer.step(false, x, y, sampleWeight));
+  }
+
+  private static Map<String, Double> logs(Trainer.StepResult r) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("loss", r.loss());
+    r.metrics().forEach((k, v) -> out.put(k, v[1] == 0 ? 0.0 : v[0] / v[1]));
+    return out;
+  }
+
+  /** Running means over batches, as Keras's loss tracker and mean metrics keep them. */
+  private static final class Aggregate {
+    private double lossSum;
+    private long lossWeight;
+    private final Map<String, double[]> metrics = new LinkedHashMap<>();
+
+    void add(Trainer.StepResult r) {
+      lossSum += r.loss() * r.batchSize();
+      lossWeight += r.batchSize();
+      r.metrics().forEach((k, v) -> {
+        double[] acc = metrics.computeIfAbsent(k, x -> new double[2]);
+        acc[0] += v[0];
+        acc[1] += v[1];
+      });
+    }
+
+    Map<String, Double> result(String prefix) {
+      Map<String, Double> out = new LinkedHashMap<>();
+      metrics.forEach((k, v) -> out.put(prefix + k, v[1] == 0 ? 0.0 : v[0] / v[1]));
+      out.put(prefix + "loss", lossWeight == 0 ? 0.0 : lossSum / lossWeight);
+      return out;
+    }
+  }
+
+  /** Keras's {@code evaluate}: mean loss and metrics over all batches. */
+  public Map<String, Double> evaluate(List<NpyArray> x, List<NpyArray> y, int batchSize) {
+    requireCompiled();
+    return evaluate(x, y, null, batchSize, "");
+  }
+
+  private Map<String, Double> evaluate(List<NpyArray> x, List<NpyArray> y, NpyArray sw,
+      int batchSize, String prefix) {
+    long rows = x.get(0).shape()[0];
+    long fixed = fixedBatchSize();
+    int step = fixed > 0 ? (int) fixed : batchSize;
+    Aggregate agg = new Aggregate();
+    for (long from = 0; from < rows; from += step) {
+      long to = Math.min(rows, from + step);
+      agg.add(trainer.step(false, rows(x, from, to), rows(y, from, to),
+          sw == null ? null : sw.sliceRows(from, to)));
+    }
+    return agg.result(prefix);
+  }
+
+  private static List<NpyArray> rows(List<NpyArray> arrays, long from, long to) {
+    List<NpyArray> out = new ArrayList<>();
+    for (NpyArray a : arrays) {
+      out.add(a.sliceRows(from, to));
+    }
+    return out;
+  }
+
+  private static List<NpyArray> take(List<NpyArray> arrays, int[] index, int from, int to) {
+    List<NpyArray> out = new ArrayList<>();
+    for (NpyArray a : arrays) {
+      out.add(a.takeRows(index, from, to));
+    }
+    return out;
+  }
+
+  /** Set by a callback (EarlyStopping) to end {@code fit} after the current epoch. */
+  private volatile boolean stopTraining;
+
+  public void stopTraining() {
+    stopTraining = true;
+  }
+
+  /**
+   * Keras's {@code fit}: epochs of shuffled (or ordered) batches, validation at each epoch's end,
+   * callbacks, a progress bar and Keras-like epoch lines on stdout unless not verbose.
+   */
+  public History fit(List<NpyArray> x, List<NpyArray> y, FitOptions o) {
+    requireCompiled();
+    List<NpyArray> xs = castInputs(x);
+    List<NpyArray> ys = new ArrayList<>(y);
+    NpyArray sw = o.sampleWeight;
+    long rows = xs.get(0).shape()[0];
+    List<NpyArray> vx = o.validationX;
+    List<NpyArray> vy = o.validationY;
+    if (o.validationSplit > 0) {
+      long split = (long) Math.floor(rows * (1.0 - o.validationSplit));
+      vx = rows(xs, split, rows);
+      vy = rows(ys, split, rows);
+      xs = rows(xs, 0, split);
+      ys = rows(ys, 0, split);
+      sw = sw == null ? null : sw.sliceRows(0, split);
+      rows = split;
+    }
+    long fixed = fixedBatchSize();
+    int batch = fixed > 0 ? (int) fixed : o.batchSize;
+    int steps = (int) ((rows + batch - 1) / batch);
+    if (rows == 0) {
+      throw new InvalidInputException("no training samples");
+    }
+    prepareTraining(rows(xs, 0, Math.min(rows, batch)), rows(ys, 0, Math.min(rows, batch)));
+    History history = new History();
+    stopTraining = false;
+    java.util.Random rng = new java.util.Random(o.seed);
+    for (Callback c : o.callbacks) {
+      c.onTrainBegin(this);
+    }
+    ProgressBar bar = new ProgressBar(System.out, steps);
+    for (int epoch = o.initialEpoch; epoch < o.epochs && !stopTraining; epoch++) {
+      for (Callback c : o.callbacks) {
+        c.onEpochBegin(this, epoch);
+      }
+      if (o.verbose) {
+        bar.epochBegin(epoch, o.epochs);
+      }
+      int[] order = null;
+      if (o.shuffle) {
+        order = new int[(int) rows];
+        for (int i = 0; i < order.length; i++) {
+          order[i] = i;
+        }
+        for (int i = order.length - 1; i > 0; i--) {
+          int j = rng.nextInt(i + 1);
+          int t = order[i];
+          order[i] = order[j];
+          order[j] = t;
+        }
+      }
+      Aggregate agg = new Aggregate();
+      for (int s = 0; s < steps; s++) {
+        int from = s * batch;
+        int to = (int) Math.min(rows, (long) from + batch);
+        List<NpyArray> bx = order == null ? rows(xs, from, to) : take(xs, order, from, to);
+        List<NpyArray> by = order == null ? rows(ys, from, to) : take(ys, order, from, to);
+        NpyArray bw = sw == null ? null : order == null ? sw.sliceRows(from, to)
+            : sw.takeRows(order, from, to);
+        Trainer.StepResult r = trainer.step(true, bx, by, bw);
+        agg.add(r);
+        Map<String, Double> running = agg.result("");
+        for (Callback c : o.callbacks) {
+          c.onTrainBatchEnd(this, s, running);
+        }
+        if (o.verbose) {
+          bar.update(s + 1, running);
+        }
+      }
+      Map<String, Double> logs = agg.result("");
+      if (vx != null && vx.get(0).shape()[0] > 0) {
+        logs.putAll(evaluate(castInputs(vx), vy, null, o.batchSize, "val_"));
+      }
+      if (o.verbose) {
+        bar.epochEnd(logs);
+      }
+      history.add(epoch, logs);
+      for (Callback c : o.callbacks) {
+        c.onEpochEnd(this, epoch, logs);
+      }
+    }
+    for (Callback c : o.callbacks) {
+      c.onTrainEnd(this);
+    }
+    return history;
+  }
+
+  /** Replaces weight values (by variable path, as {@link #weightValues()} names them). */
+  public void setWeightValues(Map<String, NpyArray> values) {
+    runtime.assign(values);
+  }
+
   /** Sets every stateful layer's state back to zeros. */
   public void resetStates() {
     List<Op> ops = new ArrayList<>();

@@ -170,6 +170,37 @@ public final class NpyArray {
     return new NpyArray(dtype, s, d.slice());
   }
 
+  /**
+   * Rows {@code index[from..to)} along the first axis, copied in that order (a shuffled batch):
+   * one bulk copy per row.
+   */
+  public NpyArray takeRows(int[] index, int from, int to) {
+    if (shape.length == 0) {
+      throw new IllegalArgumentException("cannot take rows of a scalar");
+    }
+    int rowBytes = shape[0] == 0 ? 0 : (int) (data.remaining() / shape[0]);
+    ByteBuffer out = allocate((long) (to - from) * rowBytes);
+    byte[] src = data.hasArray() ? data.array() : null;
+    int base = data.hasArray() ? data.arrayOffset() : 0;
+    for (int i = from; i < to; i++) {
+      int r = index[i];
+      if (r < 0 || r >= shape[0]) {
+        throw new IllegalArgumentException("row " + r + " outside " + Arrays.toString(shape));
+      }
+      if (src != null) {
+        out.put(src, base + r * rowBytes, rowBytes);
+      } else {
+        ByteBuffer d = data();
+        d.position(r * rowBytes).limit(r * rowBytes + rowBytes);
+        out.put(d);
+      }
+    }
+    out.flip();
+    long[] s = shape.clone();
+    s[0] = to - from;
+    return new NpyArray(dtype, s, out);
+  }
+
   /** Stacks arrays of equal dtype and trailing shape along the first axis. */
   public static NpyArray concatRows(java.util.List<NpyArray> parts) {
     if (parts.isEmpty()) {

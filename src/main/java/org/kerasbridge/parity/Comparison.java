@@ -22,6 +22,21 @@ public record Comparison(String name, boolean shapeMatches, long[] actualShape,
 
   public static Comparison of(String name, NpyArray actual, NpyArray expected, double atol,
       double rtol) {
+    return of(name, actual, expected, atol, rtol, false);
+  }
+
+  /**
+   * As {@link #of}, but an element passes when it is within {@code atol} absolutely OR within
+   * {@code rtol} relatively ({@code max(atol, rtol*|e|)} instead of the sum): "within 1e-5,
+   * absolute or relative".
+   */
+  public static Comparison ofEither(String name, NpyArray actual, NpyArray expected, double atol,
+      double rtol) {
+    return of(name, actual, expected, atol, rtol, true);
+  }
+
+  private static Comparison of(String name, NpyArray actual, NpyArray expected, double atol,
+      double rtol, boolean either) {
     if (!Arrays.equals(actual.shape(), expected.shape())) {
       return new Comparison(name, false, actual.shape(), expected.shape(), Double.NaN,
           Double.NaN, -1, expected.size(), expected.size(), atol, rtol);
@@ -53,7 +68,8 @@ public record Comparison(String name, boolean shapeMatches, long[] actualShape,
       if (e != 0) {
         maxRel = Math.max(maxRel, d / Math.abs(e));
       }
-      double excess = d - (atol + rtol * Math.abs(e));
+      double excess = d - (either ? Math.max(atol, rtol * Math.abs(e))
+          : atol + rtol * Math.abs(e));
       if (excess > 0) {
         fails++;
       }

@@ -40,7 +40,7 @@ public record Regularizer(double l1, double l2, String kerasClass) {
       return p;
     }
     Operand<TFloat32> batch = tf.dtypes.cast(
-        tf.shape.size(tf.shape(output), tf.constant(0)), TFloat32.class);
+        tf.gather(tf.shape(output), tf.constant(0), tf.constant(0)), TFloat32.class);
     return tf.math.divNoNan(p, batch);
   }
 }

@@ -13,5 +13,11 @@ public final class CoreLayers {
     r.put("Activation", (c, ctx) -> new Activation(c));
     r.put("Dropout", (c, ctx) -> new Dropout(c));
     r.put("Flatten", (c, ctx) -> new Flatten(c));
+    r.put("ReLU", (c, ctx) -> new ReLU(c));
+    r.put("LeakyReLU", (c, ctx) -> new LeakyReLU(c));
+    r.put("ELU", (c, ctx) -> new ELU(c));
+    r.put("PReLU", (c, ctx) -> new PReLU(c));
+    r.put("Softmax", (c, ctx) -> new Softmax(c));
+    r.put("ActivityRegularization", (c, ctx) -> new ActivityRegularization(c));
   }
 }

@@ -8,5 +8,7 @@ public final class NormalizationLayers {
   private NormalizationLayers() {}
 
   public static void register(Map<String, LayerFactory> r) {
+    r.put("BatchNormalization", (c, ctx) -> new BatchNormalization(c));
+    r.put("LayerNormalization", (c, ctx) -> new LayerNormalization(c));
   }
 }

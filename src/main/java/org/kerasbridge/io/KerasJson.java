@@ -1,0 +1,70 @@
+package org.kerasbridge.io;
+
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.kerasbridge.InvalidInputException;
+
+/**
+ * JSON as Keras writes it. Python's {@code json.dumps} emits {@code NaN} and {@code Infinity} for
+ * non-finite floats (e.g. a ReLU {@code max_value}), so those are accepted. Parsing only builds a
+ * tree of values: nothing in a config is ever executed (a Lambda layer's marshalled bytecode is
+ * just a string here).
+ */
+public final class KerasJson {
+  /**
+   * The shared mapper; thread-safe. Non-finite numbers are accepted, and the default limits on
+   * string length and nesting are raised: a Lambda layer's bytecode string or a deep nested model
+   * is legitimate content.
+   */
+  public static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxStringLength(Integer.MAX_VALUE / 2).maxNestingDepth(10_000).build())
+          .build())
+      .build();
+
+  private KerasJson() {}
+
+  /** A node factory for building config trees. */
+  public static JsonNodeFactory nodes() {
+    return MAPPER.getNodeFactory();
+  }
+
+  /**
+   * Parses {@code text}.
+   *
+   * @param where the file (and entry) it came from, for the error message
+   * @param expected what the text should have been, for the error message
+   * @throws InvalidInputException when the text is not JSON
+   */
+  public static JsonNode parse(String text, String where, String expected) {
+    if (text == null) {
+      throw new InvalidInputException(where + ": missing " + expected);
+    }
+    try {
+      JsonNode n = MAPPER.readTree(text);
+      if (n == null || n.isMissingNode()) {
+        throw new InvalidInputException(where + ": empty " + expected);
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(where + ": " + expected + " is not valid JSON: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Compact JSON text of {@code node}. */
+  public static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package org.kerasbridge.io.h5;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Array;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.kerasbridge.InvalidInputException;
+import org.kerasbridge.UnsupportedFeatureException;
+import org.kerasbridge.ndarray.DType;
+import org.kerasbridge.ndarray.NpyArray;
+
+/**
+ * The few HDF5 operations the Keras readers need, on top of jHDF: opening with typed errors,
+ * string attributes (scalar or array, fixed or variable length, chunked as {@code name0},
+ * {@code name1}, ...), and datasets as {@link NpyArray}.
+ *
+ * <p>jHDF quirks handled here: an empty attribute array (h5py writes {@code weight_names=[]} as an
+ * empty float64 array) comes back as {@code null}; group children come back sorted by name, so
+ * callers must take order from attributes or configs, never from {@link Group#getChildren()}.
+ */
+public final class Hdf5 {
+  private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+  private Hdf5() {}
+
+  /**
+   * True when {@code file} starts with the HDF5 signature, at offset 0 or after a user block
+   * (512, 1024, 2048, ... bytes), as the HDF5 spec allows.
+   */
+  public static boolean hasSignature(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(8);
+      if (Arrays.equals(head, SIGNATURE)) {
+        return true;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    try (var ch = Files.newByteChannel(file)) {
+      long size = ch.size();
+      ByteBuffer b = ByteBuffer.allocate(8);
+      for (long off = 512; off + 8 <= size && off <= (1L << 24); off *= 2) {
+        b.clear();
+        ch.position(off);
+        while (b.hasRemaining() && ch.read(b) > 0) {
+          // keep reading until 8 bytes or EOF
+        }
+        if (!b.hasRemaining() && Arrays.equals(b.array(), SIGNATURE)) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
+  }
+
+  /** True when {@code bytes} start with the HDF5 signature. */
+  public static boolean hasSignature(byte[] bytes) {
+    return bytes.length >= 8 && Arrays.equals(Arrays.copyOf(bytes, 8), SIGNATURE);
+  }
+
+  /**
+   * Opens an HDF5 file.
+   *
+   * @throws InvalidInputException naming the file when it is not readable HDF5
+   */
+  public static HdfFile open(Path file, String expected) {
+    try {
+      return new HdfFile(file);
+    } catch (RuntimeException e) {
+      throw new InvalidInputException(file + ": not a readable HDF5 file (expected " + expected
+          + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens HDF5 bytes held in memory, e.g. {@code model.weights.h5} inside a {@code .keras} zip. */
+  public static HdfFile open(byte[] bytes, String where, String expected) {
+    try {
+      return HdfFile.fromBytes(bytes);
+    } catch (RuntimeException e) {
+      throw new InvalidInputException(where + ": not a readable HDF5 file (expected " + expected
+          + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** The child group {@code name} of {@code parent}, or null when absent or not a group. */
+  public static Group childGroup(Group parent, String name) {
+    Node n = child(parent, name);
+    return n instanceof Group g ? g : null;
+  }
+
+  /** The child {@code name} of {@code parent}, or null when absent. */
+  public static Node child(Group parent, String name) {
+    if (parent == null) {
+      return null;
+    }
+    try {
+      return parent.getChildren().get(name);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A string attribute, or null when absent. A one-element string array counts as a string, as
+   * h5py writes some scalars that way.
+   */
+  public static String stringAttribute(Node node, String name) {
+    Attribute a = node.getAttribute(name);
+    if (a == null) {
+      return null;
+    }
+    Object data = a.getData();
+    if (data instanceof String s) {
+      return s;
+    }
+    List<String> list = new ArrayList<>();
+    flattenStrings(data, list);
+    return list.size() == 1 ? list.get(0) : null;
+  }
+
+  /**
+   * A string-list attribute such as {@code layer_names} or {@code weight_names}, in stored order.
+   * Keras splits a list too large for one HDF5 object header into {@code name0}, {@code name1},
+   * ...; those are joined. Absent or empty gives an empty list.
+   */
+  public static List<String> stringListAttribute(Node node, String name) {
+    List<String> out = new ArrayList<>();
+    Attribute a = node.getAttribute(name);
+    if (a != null) {
+      flattenStrings(a.getData(), out);
+      return out;
+    }
+    for (int chunk = 0; ; chunk++) {
+      Attribute c = node.getAttribute(name + chunk);
+      if (c == null) {
+        return out;
+      }
+      flattenStrings(c.getData(), out);
+    }
+  }
+
+  /** True when {@code node} carries attribute {@code name} (chunked or not). */
+  public static boolean hasAttribute(Node node, String name) {
+    return node.getAttribute(name) != null || node.getAttribute(name + "0") != null;
+  }
+
+  private static void flattenStrings(Object data, List<String> out) {
+    if (data == null) {
+      return;
+    }
+    if (data instanceof String s) {
+      out.add(s);
+    } else if (data instanceof byte[] b) {
+      out.add(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+    } else if (data.getClass().isArray()) {
+      int n = Array.getLength(data);
+      for (int i = 0; i < n; i++) {
+        Object e = Array.get(data, i);
+        if (e instanceof String || (e != null && e.getClass().isArray())) {
+          flattenStrings(e, out);
+        } else if (n > 0) {
+          throw new InvalidInputException("expected string values, found " + e);
+        }
+      }
+    } else {
+      throw new InvalidInputException("expected string values, found " + data);
+    }
+  }
+
+  /**
+   * Reads a dataset into an {@link NpyArray}.
+   *
+   * <p>float32 stays float32. float64 becomes float32 when {@code floatsToFloat32} is set (what
+   * Keras does when it assigns a float64 array into a float32 variable) and stays float64
+   * otherwise. float16 widens to float32. Integers keep int32/int64/uint8 and widen otherwise
+   * (int8, int16, uint16 to int32; uint32 to int64); unsigned 64-bit and other types are refused.
+   *
+   * @param where names the file and dataset in error messages
+   */
+  public static NpyArray read(Dataset ds, boolean floatsToFloat32, String where) {
+    long[] shape = ds.isScalar() ? new long[0] : ds.getDimensionsAsLong();
+    Object flat;
+    try {
+      flat = ds.isEmpty() ? null : ds.getDataFlat();
+    } catch (RuntimeException e) {
+      throw new InvalidInputException(where + ": cannot read dataset: " + e.getMessage(), e);
+    }
+    DataType type = ds.getDataType();
+    if (flat == null) {
+      return emptyArray(type, shape, floatsToFloat32, where);
+    }
+    if (flat instanceof float[] f) {
+      return NpyArray.ofFloats(shape, f);
+    }
+    if (flat instanceof double[] d) {
+      if (floatsToFloat32) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+          f[i] = (float) d[i];
+        }
+        return NpyArray.ofFloats(shape, f);
+      }
+      return NpyArray.ofDoubles(shape, d);
+    }
+    boolean unsigned = type instanceof FixedPoint fp && !fp.isSigned();
+    int size = type.getSize();
+    if (unsigned && size == 1) {
+      long n = Array.getLength(flat);
+      byte[] b = new byte[Math.toIntExact(n)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (byte) ((Number) Array.get(flat, i)).intValue();
+      }
+      return NpyArray.ofBytes(shape, b);
+    }
+    if (flat instanceof int[] i) {
+      return NpyArray.ofInts(shape, i);
+    }
+    if (flat instanceof long[] l) {
+      return NpyArray.ofLongs(shape, l);
+    }
+    if (flat instanceof byte[] || flat instanceof short[]) {
+      int[] i = new int[Array.getLength(flat)];
+      for (int k = 0; k < i.length; k++) {
+        i[k] = ((Number) Array.get(flat, k)).intValue();
+      }
+      return NpyArray.ofInts(shape, i);
+    }
+    throw new UnsupportedFeatureException(where + ": dataset of HDF5 type " + type.getClass()
+        .getSimpleName() + " (" + size + " bytes, Java " + flat.getClass().getSimpleName()
+        + ") has no KerasBridge array type (supported: float16/32/64, signed integers up to 64"
+        + " bits, unsigned up to 32 bits)");
+  }
+
+  private static NpyArray emptyArray(DataType type, long[] shape, boolean toF32, String where) {
+    ByteBuffer none = ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+    boolean isFloat = type instanceof io.jhdf.object.datatype.FloatingPoint;
+    if (isFloat) {
+      return NpyArray.of(type.getSize() == 8 && !toF32 ? DType.FLOAT64 : DType.FLOAT32,
+          shape, none);
+    }
+    if (type instanceof FixedPoint) {
+      return NpyArray.of(type.getSize() == 8 ? DType.INT64 : DType.INT32, shape, none);
+    }
+    throw new UnsupportedFeatureException(where + ": empty dataset of unsupported HDF5 type "
+        + type.getClass().getSimpleName());
+  }
+
+  /** The HDF5 dtype name of a dataset as numpy would print it (float32, float64, ...). */
+  public static String numpyTypeName(Dataset ds) {
+    DataType t = ds.getDataType();
+    if (t instanceof io.jhdf.object.datatype.FloatingPoint) {
+      return "float" + (t.getSize() * 8);
+    }
+    if (t instanceof FixedPoint fp) {
+      return (fp.isSigned() ? "int" : "uint") + (t.getSize() * 8);
+    }
+    return t.getClass().getSimpleName();
+  }
+}

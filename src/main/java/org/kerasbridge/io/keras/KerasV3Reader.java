@@ -1,0 +1,245 @@
+package org.kerasbridge.io.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jhdf.HdfFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import org.kerasbridge.InvalidInputException;
+import org.kerasbridge.KerasBridgeException;
+import org.kerasbridge.UnsupportedFeatureException;
+import org.kerasbridge.io.ConfigNormalizer;
+import org.kerasbridge.io.KerasJson;
+import org.kerasbridge.io.ModelSpec;
+import org.kerasbridge.io.ModelSpec.NamedArray;
+import org.kerasbridge.io.h5.H5ModelReader;
+import org.kerasbridge.io.h5.Hdf5;
+import org.kerasbridge.io.h5.Keras2Translator;
+import org.kerasbridge.ndarray.NpyArray;
+
+/**
+ * Reads the Keras 3 native format: a {@code .keras} zip (or the same three files unzipped in a
+ * directory, {@code model.save(dir, zipped=False)}) holding {@code config.json} (the model
+ * serialized by {@code serialize_keras_object}, with {@code compile_config} when compiled),
+ * {@code metadata.json} ({@code keras_version}, {@code date_saved}) and {@code model.weights.h5}
+ * (see {@link V3WeightStore} for its layout). Also reads a {@code .weights.h5} from
+ * {@code model.save_weights()} together with a config JSON.
+ *
+ * <p>Files written by tf.keras 2.13 to 2.15 in this format ({@code keras_version} 2.x) have their
+ * config translated by {@link Keras2Translator}. Assets ({@code assets/}) are ignored.
+ */
+public final class KerasV3Reader {
+  static final String CONFIG = "config.json";
+  static final String METADATA = "metadata.json";
+  static final String WEIGHTS = "model.weights.h5";
+  private static final long MAX_JSON_BYTES = 512L << 20;
+  private static final long MAX_IN_MEMORY_WEIGHTS = 1L << 30;
+
+  private KerasV3Reader() {}
+
+  /**
+   * Reads a {@code .keras} zip, or a directory holding {@code config.json} and
+   * {@code model.weights.h5}.
+   *
+   * @throws InvalidInputException naming the file when the zip is damaged or an entry is missing
+   *     or malformed
+   */
+  public static ModelSpec read(Path path) {
+    if (Files.isDirectory(path)) {
+      return readDirectory(path);
+    }
+    String where = path.toString();
+    try (ZipFile zip = new ZipFile(path.toFile())) {
+      String config = readText(zip, CONFIG, where, true);
+      String metadata = readText(zip, METADATA, where, false);
+      ZipEntry w = zip.getEntry(WEIGHTS);
+      if (w == null) {
+        throw missingWeights(where, entryNames(zip));
+      }
+      Path tmp = null;
+      try {
+        HdfFile h5;
+        if (w.getSize() >= 0 && w.getSize() <= MAX_IN_MEMORY_WEIGHTS) {
+          byte[] bytes;
+          try (InputStream in = zip.getInputStream(w)) {
+            bytes = in.readNBytes((int) MAX_IN_MEMORY_WEIGHTS + 1);
+          }
+          if (bytes.length > MAX_IN_MEMORY_WEIGHTS) {
+            throw new InvalidInputException(where + ": entry " + WEIGHTS + " is larger than its"
+                + " declared size");
+          }
+          h5 = Hdf5.open(bytes, where + "!" + WEIGHTS, "Keras 3 weights");
+        } else {
+          tmp = Files.createTempFile("kerasbridge-", ".weights.h5");
+          try (InputStream in = zip.getInputStream(w)) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+          }
+          h5 = Hdf5.open(tmp, "Keras 3 weights (" + where + "!" + WEIGHTS + ")");
+        }
+        try (h5) {
+          return build(path, ModelSpec.Format.KERAS_V3, metadata, config, h5, where,
+              where + "!" + CONFIG);
+        }
+      } finally {
+        if (tmp != null) {
+          Files.deleteIfExists(tmp);
+        }
+      }
+    } catch (ZipException e) {
+      throw new InvalidInputException(where + ": not a readable .keras zip archive (expected a"
+          + " zip holding config.json, metadata.json and model.weights.h5): " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new InvalidInputException(where + ": cannot read the .keras archive: " + e, e);
+    } catch (KerasBridgeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InvalidInputException(where + ": cannot read the .keras archive (expected a"
+          + " Keras 3 model): " + e, e);
+    }
+  }
+
+  private static ModelSpec readDirectory(Path dir) {
+    String where = dir.toString();
+    Path cfg = dir.resolve(CONFIG);
+    Path weights = dir.resolve(WEIGHTS);
+    if (!Files.isRegularFile(cfg)) {
+      throw new InvalidInputException(where + ": directory has no " + CONFIG + " (expected an"
+          + " unzipped Keras 3 model: config.json, metadata.json, model.weights.h5)");
+    }
+    if (!Files.isRegularFile(weights)) {
+      throw missingWeights(where, List.of());
+    }
+    Path meta = dir.resolve(METADATA);
+    try (HdfFile h5 = Hdf5.open(weights, "Keras 3 weights")) {
+      return build(dir, ModelSpec.Format.KERAS_V3,
+          Files.isRegularFile(meta) ? readSmall(meta) : null, readSmall(cfg), h5, where,
+          cfg.toString());
+    } catch (KerasBridgeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InvalidInputException(where + ": cannot read the unzipped Keras model: " + e, e);
+    }
+  }
+
+  /**
+   * Reads a Keras 3 {@code .weights.h5} ({@code model.save_weights}) with the model's config JSON:
+   * the output of {@code model.to_json()} or the {@code config.json} of a {@code .keras}.
+   * {@code kerasVersion} is the JSON's {@code keras_version} when it has one, else "" (Keras 3
+   * writes no version into either file).
+   */
+  public static ModelSpec readWeights(Path weightsH5, Path configJson) {
+    String where = weightsH5.toString();
+    String config = readSmall(configJson);
+    try (HdfFile h5 = Hdf5.open(weightsH5, "Keras 3 .weights.h5")) {
+      return build(weightsH5, ModelSpec.Format.WEIGHTS_H5, null, config, h5, where,
+          configJson.toString());
+    } catch (KerasBridgeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InvalidInputException(where + ": cannot read Keras 3 weights: " + e, e);
+    }
+  }
+
+  private static ModelSpec build(Path source, ModelSpec.Format format, String metadataText,
+      String configText, HdfFile h5, String where, String configWhere) {
+    JsonNode top = KerasJson.parse(configText, configWhere, "model config JSON");
+    String version = "";
+    if (metadataText != null) {
+      JsonNode meta = KerasJson.parse(metadataText, where + "!" + METADATA, "metadata JSON");
+      version = meta.path("keras_version").asText("");
+    }
+    if (version.isEmpty()) {
+      version = top.path("keras_version").asText("");
+    }
+    List<String> translations = new ArrayList<>();
+    ObjectNode modelConfig = modelConfigOf(top, configWhere);
+    boolean legacy = !version.isEmpty() && H5ModelReader.majorVersion(version) < 3;
+    ObjectNode config = legacy ? Keras2Translator.translate(modelConfig, configWhere, translations)
+        : ConfigNormalizer.normalize(modelConfig, configWhere);
+    JsonNode compile = top.get("compile_config");
+    if (compile != null && (compile.isNull() || (compile.isObject() && compile.isEmpty()))) {
+      compile = null;
+    }
+    V3WeightStore store = new V3WeightStore(h5, where, translations);
+    Map<String, List<NamedArray>> weights = store.layerWeights(config);
+    Map<String, NpyArray> optimizer = store.optimizerVariables();
+    return new ModelSpec(source, format, version, config, weights,
+        compile == null ? null : compile.deepCopy(), optimizer, translations);
+  }
+
+  /** The model part of a config JSON: everything but {@code compile_config}. */
+  private static ObjectNode modelConfigOf(JsonNode top, String where) {
+    if (!top.isObject() || !top.path("class_name").isTextual()) {
+      throw new InvalidInputException(where + ": not a Keras model config: expected a JSON"
+          + " object with \"class_name\" and \"config\"");
+    }
+    ObjectNode m = ((ObjectNode) top).deepCopy();
+    m.remove("compile_config");
+    return m;
+  }
+
+  private static String readText(ZipFile zip, String name, String where, boolean required)
+      throws IOException {
+    ZipEntry e = zip.getEntry(name);
+    if (e == null) {
+      if (required) {
+        throw new InvalidInputException(where + ": .keras archive has no " + name + " (entries: "
+            + entryNames(zip) + "; expected config.json, metadata.json, model.weights.h5)");
+      }
+      return null;
+    }
+    if (e.getSize() > MAX_JSON_BYTES) {
+      throw new InvalidInputException(where + ": entry " + name + " declares " + e.getSize()
+          + " bytes, more than the " + MAX_JSON_BYTES + " a config may have");
+    }
+    try (InputStream in = zip.getInputStream(e)) {
+      byte[] b = in.readNBytes((int) MAX_JSON_BYTES + 1);
+      if (b.length > MAX_JSON_BYTES) {
+        throw new InvalidInputException(where + ": entry " + name + " is larger than "
+            + MAX_JSON_BYTES + " bytes");
+      }
+      return new String(b, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String readSmall(Path p) {
+    try {
+      if (Files.size(p) > MAX_JSON_BYTES) {
+        throw new InvalidInputException(p + ": larger than " + MAX_JSON_BYTES
+            + " bytes, too large for a model config");
+      }
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InvalidInputException(p + ": cannot read the config JSON: " + e, e);
+    }
+  }
+
+  private static List<String> entryNames(ZipFile zip) {
+    List<String> names = new ArrayList<>();
+    Enumeration<? extends ZipEntry> en = zip.entries();
+    while (en.hasMoreElements() && names.size() < 20) {
+      names.add(en.nextElement().getName());
+    }
+    return names;
+  }
+
+  private static KerasBridgeException missingWeights(String where, List<String> entries) {
+    if (entries.contains("model.weights.npz")) {
+      return new UnsupportedFeatureException(where + ": weights are stored as model.weights.npz"
+          + " (weights_format=\"npz\"); only model.weights.h5 is supported");
+    }
+    return new InvalidInputException(where + ": no " + WEIGHTS + (entries.isEmpty() ? ""
+        : " among the archive entries " + entries) + " (expected a Keras 3 model)");
+  }
+}

@@ -1,0 +1,35 @@
+package org.kerasbridge.layers.core;
+
+import org.kerasbridge.activations.Activations;
+import org.kerasbridge.layers.CallContext;
+import org.kerasbridge.layers.LayerConfig;
+import org.kerasbridge.layers.SingleInputLayer;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * {@code ELU(alpha)}: {@code x} for {@code x > 0}, {@code alpha * (exp(x) - 1)} otherwise
+ * ({@link Activations#elu}). Keras 3's {@code ELU.get_config} does not save {@code alpha}, so a
+ * Keras 3 file always means {@code alpha = 1.0}; Keras 1/2 files store it and it is honoured.
+ * Masks pass through.
+ */
+public final class ELU extends SingleInputLayer {
+  private final double alpha;
+
+  public ELU(LayerConfig c) {
+    super(c);
+    alpha = c.getDouble("alpha", 1.0);
+    c.finish();
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
+    return Activations.elu(tf, x, alpha);
+  }
+
+  @Override
+  protected boolean supportsMasking() {
+    return true;
+  }
+}

@@ -1,0 +1,29 @@
+package org.kerasbridge.layers.merge;
+
+import java.util.List;
+import org.kerasbridge.layers.LayerConfig;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * {@code Average}: {@code (((x0 + x1) + x2) + ...) / n}, elementwise with broadcasting. The sum is
+ * divided by {@code n} (not multiplied by {@code 1/n}), as Keras does, so the rounding matches.
+ */
+public final class Average extends Merge {
+  public Average(LayerConfig c) {
+    super(c);
+    c.finish();
+  }
+
+  @Override
+  protected Operand<TFloat32> merge(Ops tf, List<Operand<TFloat32>> xs,
+      List<Operand<TBool>> masks) {
+    Operand<TFloat32> out = xs.get(0);
+    for (int i = 1; i < xs.size(); i++) {
+      out = tf.math.add(out, xs.get(i));
+    }
+    return tf.math.realDiv(out, tf.constant((float) xs.size()));
+  }
+}

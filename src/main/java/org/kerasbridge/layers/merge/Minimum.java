@@ -1,0 +1,25 @@
+package org.kerasbridge.layers.merge;
+
+import java.util.List;
+import org.kerasbridge.layers.LayerConfig;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * {@code Minimum}: the elementwise minimum of the inputs, with broadcasting. With masks, a
+ * masked position takes the other operand's value (see {@link MaskedPairwise}).
+ */
+public final class Minimum extends Merge {
+  public Minimum(LayerConfig c) {
+    super(c);
+    c.finish();
+  }
+
+  @Override
+  protected Operand<TFloat32> merge(Ops tf, List<Operand<TFloat32>> xs,
+      List<Operand<TBool>> masks) {
+    return MaskedPairwise.apply(tf, xs, masks, this::broadcastMask, tf.math::minimum);
+  }
+}
