@@ -3,7 +3,8 @@
 # models/MANIFEST.sha256. Works from any cwd.
 #
 #   bash python-reference/generate.sh            # everything (wipes models/ first)
-#   bash python-reference/generate.sh --only ae_simple adam_cce   # just these
+#   bash python-reference/generate.sh --only ae_simple adam_cce   # just these seeds (no layer fixtures)
+#   "$(bash python-reference/venv.sh)" python-reference/layer_fixtures.py --only dense   # layer cases
 #
 # Env: MNIST_DIR (default <repo>/../shared/data/mnist), PYTHON (venv creator),
 #      TF_ENABLE_ONEDNN_OPTS (default 1: see README.md).
@@ -23,6 +24,14 @@ export PYTHONDONTWRITEBYTECODE=1
 start=$(date +%s)
 mkdir -p "$MODELS"
 "$PY" "$HERE/generate.py" --out "$MODELS" "$@"
+# Per-layer fixtures (models/layers/) and the Keras-2-style model_keras2.h5 of every seed model.
+# generate.py empties models/ on a full run, so these always come after it.
+if [ "$#" -eq 0 ]; then
+  "$PY" "$HERE/layer_fixtures.py" --no-manifest
+fi
+# Empty directories (SavedModel assets/) do not survive git; remove them so a checkout and a
+# fresh generation hold the same tree.
+find "$MODELS" -type d -empty -delete
 
 # Manifest: every file under models/ except itself, sorted by path (C locale),
 # in sha256sum format ("<hex>  <path relative to models/>").

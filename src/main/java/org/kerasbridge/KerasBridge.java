@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.kerasbridge.graph.Device;
 import org.kerasbridge.io.savedmodel.SavedModel;
+import org.kerasbridge.io.ModelFiles;
 import org.kerasbridge.model.InferenceModel;
+import org.kerasbridge.model.KerasModel;
 
 /** The one entry point that loads a model file of any supported format. */
 public final class KerasBridge {
@@ -16,8 +18,9 @@ public final class KerasBridge {
   }
 
   /**
-   * Loads a model, choosing the reader by what {@code path} is: a directory holding
-   * {@code saved_model.pb} is a TensorFlow SavedModel.
+   * Loads a model, choosing the reader by what {@code path} holds: a directory with
+   * {@code saved_model.pb} is a TensorFlow SavedModel; a {@code .keras} archive (or unzipped
+   * directory) or a Keras 1/2/3 HDF5 file is a Keras model ({@link #loadKeras}).
    *
    * @throws InvalidInputException when the path is missing or not a model
    * @throws UnsupportedFeatureException for a format this build cannot read
@@ -26,16 +29,22 @@ public final class KerasBridge {
     if (!Files.exists(path)) {
       throw new InvalidInputException(path + ": no such file or directory");
     }
-    if (Files.isDirectory(path)) {
+    if (SavedModel.isSavedModel(path)) {
       return SavedModel.load(path, device, SavedModel.DEFAULT_SIGNATURE);
     }
-    String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    if (name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5")) {
-      throw new UnsupportedFeatureException(path + ": reading Keras " + name.substring(
-          name.lastIndexOf('.')) + " files is not implemented in this build yet; export the"
-          + " model as a SavedModel (model.export(dir)) and load that directory");
-    }
-    throw new InvalidInputException(path + ": not a model: expected a .keras or .h5 file or a"
-        + " SavedModel directory");
+    return loadKeras(path, device);
+  }
+
+  /**
+   * Loads a Keras model ({@code .keras}, legacy {@code .h5} of Keras 1, 2 or 3, or an unzipped
+   * {@code .keras} directory) with its weights, ready to predict, summarize, train and export.
+   */
+  public static KerasModel loadKeras(Path path, Device device) {
+    return KerasModel.fromSpec(ModelFiles.read(path), device);
+  }
+
+  /** Loads Keras 3 weights ({@code .weights.h5}) into the architecture of a config JSON. */
+  public static KerasModel loadKeras(Path weights, Path configJson, Device device) {
+    return KerasModel.fromSpec(ModelFiles.read(weights, configJson), device);
   }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
             + " first and Y.1.npy, Y.2.npy, ... the rest."})
 final class PredictCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL",
-      description = "A SavedModel directory (.keras and .h5 arrive with the importer).")
+      description = "A .keras or .h5 file (Keras 1, 2 or 3), or a SavedModel directory.")
   Path model;
 
   @Option(names = "--input", required = true, paramLabel = "X.npy",

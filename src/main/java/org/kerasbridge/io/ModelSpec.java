@@ -83,9 +83,10 @@ import org.kerasbridge.ndarray.NpyArray;
  *
  * @param source the file or directory it was read from
  * @param format what kind of file that was
- * @param kerasVersion the {@code keras_version} the file declares ("" when absent; only a Keras 3
- *     {@code .weights.h5} read with a Keras 3 config JSON has none, since Keras 3 writes the
- *     version into neither)
+ * @param kerasVersion the {@code keras_version} the file declares ("" when absent: a Keras 3
+ *     {@code .weights.h5} with a Keras 3 config JSON, since Keras 3 writes the version into
+ *     neither, or an early Keras 1 {@code .h5}, which Keras itself then reads as version 1; the
+ *     format tells them apart: {@link Format#H5_KERAS2} means Keras 1/2 semantics)
  * @param modelConfig the model config in the normalized Keras 3 schema above. Keras 1/2 files are
  *     translated on read; each translation is listed in {@code translations}
  * @param weights for each top-level layer (by name, in config order) its weights in Keras's

@@ -18,6 +18,12 @@ public interface Loss {
    */
   Operand<TFloat32> values(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred);
 
+  /**
+   * The loss as Keras 3 serializes it in a {@code compile_config}:
+   * {@code {"module": "keras.losses", "class_name": ..., "config": {...}}}.
+   */
+  com.fasterxml.jackson.databind.JsonNode toConfig();
+
   /** The reduction Keras applies: {@code sum_over_batch_size} (default) or {@code sum}. */
   default String reduction() {
     return "sum_over_batch_size";

@@ -64,38 +64,40 @@ public final class Losses {
       case "MSE":
       case "mean_squared_error":
       case "MeanSquaredError":
-        return simple("mean_squared_error", reduction,
+        return simple("mean_squared_error", "MeanSquaredError", c, reduction,
             (tf, t, p) -> Reductions.meanLast(tf, tf.math.square(tf.math.sub(t, p))));
       case "mae":
       case "MAE":
       case "mean_absolute_error":
       case "MeanAbsoluteError":
-        return simple("mean_absolute_error", reduction,
+        return simple("mean_absolute_error", "MeanAbsoluteError", c, reduction,
             (tf, t, p) -> Reductions.meanLast(tf, tf.math.abs(tf.math.sub(t, p))));
       case "huber":
       case "Huber":
       case "huber_loss": {
         double delta = c == null ? 1.0 : c.path("delta").asDouble(1.0);
-        return simple("huber", reduction, (tf, t, p) -> huber(tf, t, p, (float) delta));
+        return simple("huber_loss", "Huber", c, reduction,
+            (tf, t, p) -> huber(tf, t, p, (float) delta));
       }
       case "kld":
       case "KLD":
       case "kl_divergence":
       case "kullback_leibler_divergence":
       case "KLDivergence":
-        return simple("kl_divergence", reduction, Losses::klDivergence);
+        return simple("kl_divergence", "KLDivergence", c, reduction, Losses::klDivergence);
       case "binary_crossentropy":
       case "bce":
       case "BinaryCrossentropy":
-        return simple("binary_crossentropy", reduction,
+        return simple("binary_crossentropy", "BinaryCrossentropy", c, reduction,
             (tf, t, p) -> Reductions.meanLast(tf, binaryCrossentropy(tf, t, p, fromLogits)));
       case "categorical_crossentropy":
       case "CategoricalCrossentropy":
-        return simple("categorical_crossentropy", reduction,
+        return simple("categorical_crossentropy", "CategoricalCrossentropy", c, reduction,
             (tf, t, p) -> categoricalCrossentropy(tf, t, p, fromLogits));
       case "sparse_categorical_crossentropy":
       case "SparseCategoricalCrossentropy":
-        return simple("sparse_categorical_crossentropy", reduction,
+        return simple("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy", c,
+            reduction,
             (tf, t, p) -> sparseCategoricalCrossentropy(tf, t, p, fromLogits));
       default:
         throw new UnsupportedFeatureException("loss '" + name + "' is not supported (supported:"
@@ -110,8 +112,26 @@ public final class Losses {
     Operand<TFloat32> apply(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred);
   }
 
-  private static Loss simple(String name, String reduction, Fn fn) {
+  private static Loss simple(String name, String cls, JsonNode config, String reduction, Fn fn) {
     return new Loss() {
+      @Override
+      public JsonNode toConfig() {
+        com.fasterxml.jackson.databind.node.ObjectNode n =
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        n.put("module", "keras.losses");
+        n.put("class_name", cls);
+        com.fasterxml.jackson.databind.node.ObjectNode c = config != null && config.isObject()
+            ? ((com.fasterxml.jackson.databind.node.ObjectNode) config).deepCopy()
+            : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (!c.has("name")) {
+          c.put("name", name);
+        }
+        c.put("reduction", reduction);
+        n.set("config", c);
+        n.putNull("registered_name");
+        return n;
+      }
+
       @Override
       public String name() {
         return name;

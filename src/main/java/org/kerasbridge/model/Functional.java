@@ -276,6 +276,7 @@ public final class Functional extends Layer {
           : inputMasks.get(i));
     }
     Map<String, org.tensorflow.ndarray.Shape> shapes = new LinkedHashMap<>();
+    Map<String, Operand<TFloat32>> layerOutputs = new LinkedHashMap<>();
     List<Node> pending = new ArrayList<>(nodes);
     while (!pending.isEmpty()) {
       Node ready = null;
@@ -310,6 +311,7 @@ public final class Functional extends Layer {
       }
       if (ready.index() == 0) {
         shapes.put(l.name(), out.get(0).shape());
+        layerOutputs.put(l.name(), out.get(0));
       }
     }
     List<Operand<TFloat32>> outs = new ArrayList<>();
@@ -325,12 +327,13 @@ public final class Functional extends Layer {
       outs.add(f);
       outMasks.add(masks.get(r));
     }
-    return new Traced(outs, outMasks, shapes);
+    return new Traced(outs, outMasks, shapes, layerOutputs);
   }
 
   /** The result of {@link #trace}: outputs, their masks, and each layer's first output shape. */
   public record Traced(List<Operand<TFloat32>> outputs, List<Operand<TBool>> masks,
-      Map<String, org.tensorflow.ndarray.Shape> layerOutputShapes) {}
+      Map<String, org.tensorflow.ndarray.Shape> layerOutputShapes,
+      Map<String, Operand<TFloat32>> layerOutputs) {}
 
   @Override
   protected List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> in,

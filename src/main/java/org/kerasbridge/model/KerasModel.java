@@ -52,7 +52,8 @@ public final class KerasModel implements InferenceModel {
 
   /** One traced inference graph. */
   private record Trace(List<Placeholder<?>> inputs, List<Operand<TFloat32>> outputs,
-      Map<String, Shape> layerShapes, List<Op> updates) {}
+      Map<String, Shape> layerShapes, Map<String, Operand<TFloat32>> layerOutputs,
+      List<Op> updates) {}
 
   private KerasModel(String source, Functional root, Device device) {
     this.source = source;
@@ -79,7 +80,10 @@ public final class KerasModel implements InferenceModel {
       throw new InvalidInputException(spec.source() + ": the file holds no model config");
     }
     Problems problems = new Problems(spec.source().toString());
-    LayerContext ctx = LayerRegistry.context(problems, spec.kerasVersion());
+    // A Keras 1 .h5 carries no keras_version; its layers still mean what Keras 1 meant.
+    String version = spec.format() == ModelSpec.Format.H5_KERAS2 && spec.kerasVersion().isEmpty()
+        ? "1" : spec.kerasVersion();
+    LayerContext ctx = LayerRegistry.context(problems, version);
     Functional root = Functional.topLevel(spec.modelConfig(), ctx);
     problems.throwIfAny();
     KerasModel m = new KerasModel(spec.source().toString(), root, device);
@@ -87,7 +91,7 @@ public final class KerasModel implements InferenceModel {
       m.spec = spec;
       if (m.allStaticShapes()) {
         m.trace(m.defaultShapes());
-        m.loadWeights(spec);
+        m.ensureWeightsLoaded();
       }
       return m;
     } catch (RuntimeException e) {
@@ -161,7 +165,8 @@ public final class KerasModel implements InferenceModel {
     }
     CallContext ctx = new CallContext(runtime, false, 0);
     Functional.Traced traced = root.trace(tf, ins, null, ctx);
-    t = new Trace(phs, traced.outputs(), traced.layerOutputShapes(), ctx.updates());
+    t = new Trace(phs, traced.outputs(), traced.layerOutputShapes(), traced.layerOutputs(),
+        ctx.updates());
     traces.put(k, t);
     return t;
   }
@@ -221,9 +226,59 @@ public final class KerasModel implements InferenceModel {
 
   /** Loads the file's weights once the layers have been built by a first trace. */
   void ensureWeightsLoaded() {
-    if (!weightsLoaded && spec != null) {
+    if (weightsLoaded || spec == null) {
+      return;
+    }
+    if (spec.weights().isEmpty() && spec.format() == null) {
+      initializeWeights();
+    } else {
       loadWeights(spec);
     }
+  }
+
+  private long initSeed = 1337;
+
+  /**
+   * Builds a model from a Keras 3 model config alone (the builder API): its weights start from
+   * the layers' initializers ({@code glorot_uniform} kernels, zero biases, ...) drawn from a
+   * generator seeded with {@code seed}.
+   */
+  public static KerasModel fromConfig(com.fasterxml.jackson.databind.JsonNode modelConfig,
+      Device device, long seed) {
+    ModelSpec s = new ModelSpec(java.nio.file.Path.of("<java:" + modelConfig.path("config")
+        .path("name").asText("model") + ">"), null, "", modelConfig, Map.of(), null, Map.of(),
+        List.of());
+    Problems problems = new Problems(s.source().toString());
+    Functional root = Functional.topLevel(modelConfig, LayerRegistry.context(problems, ""));
+    problems.throwIfAny();
+    KerasModel m = new KerasModel(s.source().toString(), root, device);
+    try {
+      m.spec = s;
+      m.initSeed = seed;
+      if (m.allStaticShapes()) {
+        m.trace(m.defaultShapes());
+        m.ensureWeightsLoaded();
+      }
+      return m;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  /** Gives every weight its initializer's values (a model built in Java, not read from a file). */
+  private void initializeWeights() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(initSeed);
+    Map<String, NpyArray> values = new LinkedHashMap<>();
+    for (Weight w : root.weights()) {
+      com.fasterxml.jackson.databind.JsonNode init = w.initializer() != null ? w.initializer()
+          : org.kerasbridge.initializers.Initializers.defaultFor(w.name());
+      values.put(w.variable().path(), org.kerasbridge.initializers.Initializers.generate(
+          init, w.shape(), rng.split()));
+    }
+    runtime.assign(values);
+    resetStates();
+    weightsLoaded = true;
   }
 
   /** Checks inputs against the model and casts them to the input dtypes, as Keras does. */
@@ -515,6 +570,83 @@ public final class KerasModel implements InferenceModel {
     runtime.assign(values);
   }
 
+  /**
+   * The model as a neutral {@link ModelSpec}, for the writers: the Keras 3 config it was built
+   * from, the current weights by layer in Keras's order, and, when compiled, the compile config
+   * and the optimizer's variables.
+   */
+  public ModelSpec toSpec() {
+    if (spec == null || spec.modelConfig() == null) {
+      throw new KerasBridgeException(source + ": the model has no Keras config to write");
+    }
+    ensureWeightsLoaded();
+    Map<String, List<ModelSpec.NamedArray>> weights = new LinkedHashMap<>();
+    for (Layer l : root.layers()) {
+      List<Weight> ws = l.weights();
+      if (ws.isEmpty()) {
+        continue;
+      }
+      List<String> paths = new ArrayList<>();
+      for (Weight w : ws) {
+        paths.add(w.variable().path());
+      }
+      Map<String, NpyArray> values = runtime.read(paths);
+      List<ModelSpec.NamedArray> list = new ArrayList<>();
+      for (Weight w : ws) {
+        list.add(new ModelSpec.NamedArray(w.name(), values.get(w.variable().path())));
+      }
+      weights.put(l.name(), list);
+    }
+    com.fasterxml.jackson.databind.JsonNode compileConfig = null;
+    Map<String, NpyArray> optimizerState = Map.of();
+    if (trainer != null) {
+      compileConfig = compileConfigJson();
+      optimizerState = trainer.optimizer().state();
+    } else if (spec.compileConfig() != null) {
+      compileConfig = spec.compileConfig();
+      optimizerState = spec.optimizerVariables();
+    }
+    return new ModelSpec(spec.source(), spec.format(), spec.kerasVersion(), spec.modelConfig(),
+        weights, compileConfig, optimizerState, spec.translations());
+  }
+
+  /** Keras 3's {@code compile_config} for the current compile state. */
+  private com.fasterxml.jackson.databind.JsonNode compileConfigJson() {
+    var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    var c = f.objectNode();
+    var opt = f.objectNode();
+    opt.put("module", "keras.optimizers");
+    opt.put("class_name", trainer.optimizer().className());
+    opt.set("config", trainer.optimizer().config());
+    opt.putNull("registered_name");
+    c.set("optimizer", opt);
+    if (trainer.losses().size() == 1 || trainer.losses().stream().distinct().count() == 1) {
+      c.set("loss", trainer.losses().get(0).toConfig());
+    } else {
+      var arr = f.arrayNode();
+      trainer.losses().forEach(l -> arr.add(l.toConfig()));
+      c.set("loss", arr);
+    }
+    c.putNull("loss_weights");
+    if (trainer.metricNames().isEmpty()) {
+      c.putNull("metrics");
+    } else {
+      var arr = f.arrayNode();
+      trainer.metricNames().forEach(arr::add);
+      c.set("metrics", arr);
+    }
+    c.putNull("weighted_metrics");
+    c.put("run_eagerly", false);
+    c.put("steps_per_execution", 1);
+    c.put("jit_compile", false);
+    return c;
+  }
+
+  /** The file this model was read from (or a description of where it came from). */
+  public String source() {
+    return source;
+  }
+
   /** Sets every stateful layer's state back to zeros. */
   public void resetStates() {
     List<Op> ops = new ArrayList<>();
@@ -528,41 +660,48 @@ public final class KerasModel implements InferenceModel {
 
   @Override
   public List<NpyArray> predict(List<NpyArray> xs, int batchSize) {
-    if (xs.size() != inputSpecs.size()) {
-      throw new InvalidInputException(source + ": the model takes " + inputSpecs.size()
-          + " input(s) " + inputSpecs + ", got " + xs.size());
-    }
+    return run(xs, batchSize, null);
+  }
+
+  /**
+   * The outputs of the named layers (their first call, first output) for these inputs: what a
+   * Keras sub-model {@code Model(inputs, layer.output)} would predict, e.g. an autoencoder's code.
+   */
+  public List<NpyArray> predictLayers(List<NpyArray> xs, int batchSize, String... layerNames) {
+    return run(xs, batchSize, List.of(layerNames));
+  }
+
+  private List<NpyArray> run(List<NpyArray> xs, int batchSize, List<String> layerNames) {
     if (batchSize < 1) {
       throw new InvalidInputException("batch size must be >= 1, got " + batchSize);
     }
-    List<NpyArray> cast = new ArrayList<>();
-    long rows = -1;
-    for (int i = 0; i < xs.size(); i++) {
-      TensorSpec s = inputSpecs.get(i);
-      NpyArray a = xs.get(i).castTo(s.dtype());
-      s.check(a, source);
-      if (rows >= 0 && a.shape()[0] != rows) {
-        throw new InvalidInputException(source + ": all inputs need the same number of rows, got "
-            + xs.stream().map(NpyArray::toString).toList());
-      }
-      rows = a.shape()[0];
-      cast.add(a);
-    }
-    long fixedBatch = inputSpecs.get(0).shape()[0];
+    List<NpyArray> cast = castInputs(xs);
+    long rows = cast.get(0).shape()[0];
+    long fixedBatch = fixedBatchSize();
     int step = fixedBatch > 0 ? (int) fixedBatch : batchSize;
     if (fixedBatch > 0 && rows % fixedBatch != 0) {
       throw new InvalidInputException(source + ": the model's batch size is fixed at "
           + fixedBatch + " (e.g. a stateful RNN); got " + rows + " rows, not a multiple");
     }
     List<long[]> shapes = new ArrayList<>();
-    for (int i = 0; i < cast.size(); i++) {
-      long[] sh = cast.get(i).shape();
+    for (NpyArray a : cast) {
+      long[] sh = a.shape();
       sh[0] = fixedBatch > 0 ? fixedBatch : -1;
       shapes.add(sh);
     }
     Trace t = trace(shapes);
-    if (!weightsLoaded && spec != null) {
-      loadWeights(spec);
+    ensureWeightsLoaded();
+    List<Operand<TFloat32>> fetches = t.outputs();
+    if (layerNames != null) {
+      fetches = new ArrayList<>();
+      for (String n : layerNames) {
+        Operand<TFloat32> o = t.layerOutputs().get(n);
+        if (o == null) {
+          throw new InvalidInputException(source + ": no layer '" + n + "' with an output; layers: "
+              + t.layerOutputs().keySet());
+        }
+        fetches.add(o);
+      }
     }
     List<List<NpyArray>> parts = new ArrayList<>();
     for (long from = 0; from < rows; from += step) {
@@ -571,13 +710,13 @@ public final class KerasModel implements InferenceModel {
       for (int i = 0; i < cast.size(); i++) {
         feeds.put(t.inputs().get(i), rows <= step ? cast.get(i) : cast.get(i).sliceRows(from, to));
       }
-      parts.add(runtime.run(feeds, t.outputs(), t.updates()));
+      parts.add(runtime.run(feeds, fetches, t.updates()));
     }
     if (parts.size() == 1) {
       return parts.get(0);
     }
     List<NpyArray> out = new ArrayList<>();
-    for (int k = 0; k < outputSpecs.size(); k++) {
+    for (int k = 0; k < fetches.size(); k++) {
       int kk = k;
       out.add(NpyArray.concatRows(parts.stream().map(p -> p.get(kk)).toList()));
     }

@@ -72,6 +72,14 @@ class ConfigNormalizerTest {
   }
 
   @Test
+  void pythonNonFiniteNumbersParse() {
+    JsonNode n = KerasJson.parse("{\"max_value\": Infinity, \"x\": NaN, \"y\": -Infinity}",
+        "m.h5", "config");
+    assertTrue(Double.isInfinite(n.path("max_value").asDouble()));
+    assertTrue(Double.isNaN(n.path("x").asDouble()));
+  }
+
+  @Test
   void subclassedOrMalformedConfigsAreRefused() {
     UnsupportedFeatureException u = assertThrows(UnsupportedFeatureException.class,
         () -> normalize("{'class_name': 'MyModel', 'config': {'units': 3}}"));

@@ -16,11 +16,5 @@ public final class ConvLayers {
     r.put("DepthwiseConv2D", (c, ctx) -> new DepthwiseConv2D(c));
     r.put("SeparableConv1D", (c, ctx) -> new SeparableConv1D(c));
     r.put("SeparableConv2D", (c, ctx) -> new SeparableConv2D(c));
-    // Keras's aliases (keras.layers.Convolution2D, ...), which old files use as class names.
-    r.put("Convolution1D", (c, ctx) -> new Conv1D(c));
-    r.put("Convolution2D", (c, ctx) -> new Conv2D(c));
-    r.put("Convolution2DTranspose", (c, ctx) -> new Conv2DTranspose(c));
-    r.put("SeparableConvolution1D", (c, ctx) -> new SeparableConv1D(c));
-    r.put("SeparableConvolution2D", (c, ctx) -> new SeparableConv2D(c));
   }
 }

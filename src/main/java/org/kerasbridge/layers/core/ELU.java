@@ -10,9 +10,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * {@code ELU(alpha)}: {@code x} for {@code x > 0}, {@code alpha * (exp(x) - 1)} otherwise
- * ({@link Activations#elu}). Keras 3's {@code ELU.get_config} does not save {@code alpha}, so a
- * Keras 3 file always means {@code alpha = 1.0}; Keras 1/2 files store it and it is honoured.
- * Masks pass through.
+ * ({@link Activations#elu}); {@code alpha} defaults to 1.0 (Keras 3 stores it through the
+ * layer's automatic config, Keras 1/2 explicitly). Masks pass through.
  */
 public final class ELU extends SingleInputLayer {
   private final double alpha;

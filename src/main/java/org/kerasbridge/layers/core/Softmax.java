@@ -34,19 +34,16 @@ public final class Softmax extends SingleInputLayer {
     super(c);
     JsonNode a = c.node("axis");
     int[] ax = {-1};
-    boolean list = false;
     if (a == null) {
       ax = new int[] {-1};
     } else if (a.isIntegralNumber()) {
       ax = new int[] {a.asInt()};
     } else if (a.isArray() && a.size() > 0) {
       ax = new int[a.size()];
-      list = true;
       for (int i = 0; i < a.size(); i++) {
         if (!a.get(i).isIntegralNumber()) {
           c.unsupported("axis", a, "a whole number or a list of whole numbers");
           ax = new int[] {-1};
-          list = false;
           break;
         }
         ax[i] = a.get(i).asInt();

@@ -3,27 +3,21 @@ package org.kerasbridge.layers.pooling;
 import java.util.Map;
 import org.kerasbridge.layers.LayerFactory;
 
-/** The Keras class names this package implements, for the layer registry. */
+/**
+ * The Keras class names this package implements, for the layer registry. (Keras's aliases such
+ * as {@code MaxPool2D} never appear in files: Keras serializes the class name.)
+ */
 public final class PoolingLayers {
   private PoolingLayers() {}
 
   public static void register(Map<String, LayerFactory> r) {
-    put(r, "MaxPooling1D", "MaxPool1D", (c, ctx) -> new MaxPooling1D(c));
-    put(r, "MaxPooling2D", "MaxPool2D", (c, ctx) -> new MaxPooling2D(c));
-    put(r, "AveragePooling1D", "AvgPool1D", (c, ctx) -> new AveragePooling1D(c));
-    put(r, "AveragePooling2D", "AvgPool2D", (c, ctx) -> new AveragePooling2D(c));
-    put(r, "GlobalMaxPooling1D", "GlobalMaxPool1D", (c, ctx) -> new GlobalMaxPooling1D(c));
-    put(r, "GlobalMaxPooling2D", "GlobalMaxPool2D", (c, ctx) -> new GlobalMaxPooling2D(c));
-    put(r, "GlobalAveragePooling1D", "GlobalAvgPool1D",
-        (c, ctx) -> new GlobalAveragePooling1D(c));
-    put(r, "GlobalAveragePooling2D", "GlobalAvgPool2D",
-        (c, ctx) -> new GlobalAveragePooling2D(c));
-  }
-
-  /** A class and the alias Keras exports it under (both appear as class names in files). */
-  private static void put(Map<String, LayerFactory> r, String name, String alias,
-      LayerFactory f) {
-    r.put(name, f);
-    r.put(alias, f);
+    r.put("MaxPooling1D", (c, ctx) -> new MaxPooling1D(c));
+    r.put("MaxPooling2D", (c, ctx) -> new MaxPooling2D(c));
+    r.put("AveragePooling1D", (c, ctx) -> new AveragePooling1D(c));
+    r.put("AveragePooling2D", (c, ctx) -> new AveragePooling2D(c));
+    r.put("GlobalMaxPooling1D", (c, ctx) -> new GlobalMaxPooling1D(c));
+    r.put("GlobalMaxPooling2D", (c, ctx) -> new GlobalMaxPooling2D(c));
+    r.put("GlobalAveragePooling1D", (c, ctx) -> new GlobalAveragePooling1D(c));
+    r.put("GlobalAveragePooling2D", (c, ctx) -> new GlobalAveragePooling2D(c));
   }
 }

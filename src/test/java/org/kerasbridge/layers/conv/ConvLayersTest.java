@@ -189,6 +189,33 @@ class ConvLayersTest {
     return st;
   }
 
+  @Test
+  void gradientsReachEveryWeightAndTheInput() {
+    String[][] cases = {{"Conv1D", "'filters': 3, 'kernel_size': 3, 'padding': 'causal',"
+        + " 'groups': 3", "9,6"}, {"Conv2D", "'filters': 4, 'kernel_size': 3, 'strides': 2,"
+        + " 'data_format': 'channels_first'", "3,7,6"}, {"Conv2DTranspose", "'filters': 2,"
+        + " 'kernel_size': 3, 'strides': 2, 'dilation_rate': 1, 'output_padding': 1", "5,4,3"},
+        {"DepthwiseConv2D", "'kernel_size': 3, 'strides': 2, 'dilation_rate': 2, 'padding':"
+        + " 'same'", "9,8,3"}, {"SeparableConv1D", "'filters': 2, 'kernel_size': 3,"
+        + " 'depth_multiplier': 2", "9,3"}};
+    for (String[] c : cases) {
+      long[] in = java.util.stream.Stream.concat(java.util.stream.Stream.of("2"),
+          java.util.Arrays.stream(c[2].split(","))).mapToLong(Long::parseLong).toArray();
+      Layer l = layer(c[0], c[1]);
+      List<NpyArray> g = SpatialHarness.gradients(l, SpatialHarness.normal(3, in), 5);
+      assertEquals(l.weights().size() + 1, g.size());
+      for (int i = 0; i < g.size(); i++) {
+        float[] v = g.get(i).toFloatArray();
+        boolean nonZero = false;
+        for (float f : v) {
+          assertTrue(Float.isFinite(f), c[0] + " gradient " + i);
+          nonZero |= f != 0;
+        }
+        assertTrue(nonZero, c[0] + " gradient " + i + " is all zero");
+      }
+    }
+  }
+
   private static void refused(String cls, String config, String mention) {
     List<String> p = LayerHarness.problems(cls, "{'name': 'l', " + config + "}", "3.15.1");
     assertTrue(p.stream().anyMatch(m -> m.contains(mention) && m.contains("layer 'l'")),

@@ -67,6 +67,47 @@ public final class SpatialHarness {
     }
   }
 
+  /**
+   * The gradients of {@code sum(y * y)} with respect to each weight of {@code layer} (in
+   * {@code weights()} order) and then to the input {@code x}, as a training step would need them.
+   */
+  public static List<NpyArray> gradients(Layer layer, NpyArray x, long weightSeed) {
+    try (GraphRuntime rt = new GraphRuntime(Device.CPU)) {
+      Ops tf = rt.tf();
+      Placeholder<TFloat32> p = tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(batchUnknown(x.shape()))));
+      CallContext ctx = new CallContext(rt, true, 0);
+      List<Operand<? extends TType>> ins = new ArrayList<>();
+      ins.add(p);
+      Operand<TFloat32> y = layer.apply(tf, ins, ctx).get(0);
+      int rank = y.shape().numDimensions();
+      int[] axes = new int[rank];
+      for (int i = 0; i < rank; i++) {
+        axes[i] = i;
+      }
+      Operand<TFloat32> loss = tf.sum(tf.math.square(y), tf.constant(axes));
+      List<Operand<?>> wrt = new ArrayList<>();
+      Map<String, NpyArray> values = new LinkedHashMap<>();
+      long seed = weightSeed;
+      for (Weight w : layer.weights()) {
+        wrt.add(w.value());
+        values.put(w.variable().path(), normal(seed++, w.shape()));
+      }
+      wrt.add(p);
+      if (!values.isEmpty()) {
+        rt.assign(values);
+      }
+      org.tensorflow.op.core.Gradients g = tf.gradients(loss, wrt);
+      List<Operand<?>> fetches = new ArrayList<>();
+      for (int i = 0; i < wrt.size(); i++) {
+        fetches.add(g.dy(i));
+      }
+      Map<Operand<?>, NpyArray> feeds = new LinkedHashMap<>();
+      feeds.put(p, x);
+      return rt.run(feeds, fetches, List.of());
+    }
+  }
+
   /** {@code shape} with the batch dimension unknown. */
   public static long[] batchUnknown(long[] shape) {
     long[] s = shape.clone();
