@@ -117,9 +117,19 @@ def make_data(name, target, stateful=False, sample_weight=False):
 # name -> dict(model=callable, optimizer=callable, loss=callable, target=str,
 #              sample_weight=bool, stateful=bool, clip=(kind, value) or None, desc=str)
 
-def F(model, optimizer, loss, target, desc, sample_weight=False, stateful=False, clip=None):
+def F(model, optimizer, loss, target, desc, sample_weight=False, stateful=False, clip=None,
+      pretrain=0):
+    """pretrain > 0: train that many steps (on the fixture's own first batches) before saving
+    the initial files, so they carry optimizer state to resume from."""
     return dict(model=model, optimizer=optimizer, loss=loss, target=target, desc=desc,
-                sample_weight=sample_weight, stateful=stateful, clip=clip)
+                sample_weight=sample_weight, stateful=stateful, clip=clip, pretrain=pretrain)
+
+
+def mlp_frozen_first():
+    """mlp() with its first Dense frozen (trainable=False), as in fine-tuning."""
+    model = mlp(out_activation="softmax")
+    model.layers[1].trainable = False
+    return model
 
 
 FIXTURES = {
@@ -202,6 +212,18 @@ FIXTURES = {
         lambda: los.CategoricalCrossentropy(), "onehot",
         "SGD momentum, Dense -> BatchNormalization (momentum 0.99, eps 1e-3) -> relu -> softmax; "
         "after.npz has moving_mean / moving_variance"),
+    "adam_frozen_first_layer_cce": F(
+        mlp_frozen_first, lambda: opt.Adam(learning_rate=0.01),
+        lambda: los.CategoricalCrossentropy(), "onehot",
+        "Adam, categorical crossentropy, first Dense frozen (trainable=False): it must not move "
+        "and gets no optimizer slots"),
+    "adam_resume_mse": F(
+        lambda: mlp(), lambda: opt.Adam(learning_rate=0.01), lambda: los.MeanSquaredError(),
+        "regression",
+        "Adam, MSE, resumed: 3 steps trained before initial.keras was saved, so the file carries "
+        "Adam's iteration count and slots; the 8 recorded steps continue from them. No initial.h5: "
+        "Keras 3.15 cannot resume training from a legacy .h5 (its restored optimizer has no "
+        "variables)", pretrain=3),
     "adam_stateful_lstm_mse": F(
         stateful_lstm, lambda: opt.Adam(learning_rate=0.01), lambda: los.MeanSquaredError(),
         "regression2",
@@ -219,6 +241,13 @@ def build(spec):
     model = spec["model"]()
     model.compile(optimizer=spec["optimizer"](), loss=spec["loss"]())
     return model
+
+
+def run_steps_n(model, x, y, sw, stateful, steps):
+    """Trains `steps` steps on the first batches, discarding the losses (pretraining)."""
+    for i in range(steps):
+        sl = slice(i * BATCH, (i + 1) * BATCH)
+        model.train_on_batch(x[sl], y[sl], sample_weight=None if sw is None else sw[sl])
 
 
 def run_steps(model, x, y, sw, stateful):
@@ -300,6 +329,8 @@ def make(name, out_root):
     x, y, sw = make_data(name, spec["target"], spec["stateful"], spec["sample_weight"])
 
     model = build(spec)
+    if spec.get("pretrain"):
+        run_steps_n(model, x, y, sw, spec["stateful"], spec["pretrain"])
     loss_config = keras.losses.serialize(model.loss)
     optimizer_config = keras.optimizers.serialize(model.optimizer)
     variables = [{"path": v.path, "shape": list(v.shape), "dtype": str(v.dtype), "trainable": bool(v.trainable)}
@@ -312,10 +343,13 @@ def make(name, out_root):
 
     # Save BEFORE any training (compiled, optimizer not built yet).
     model.save(d / "initial.keras")
-    model.save(d / "initial.h5")
+    files = ["initial.keras"]
+    if not spec.get("pretrain"):
+        model.save(d / "initial.h5")
+        files.append("initial.h5")
     np.save(d / "x.npy", x)
     np.save(d / "y.npy", y)
-    files = ["initial.keras", "initial.h5", "x.npy", "y.npy"]
+    files += ["x.npy", "y.npy"]
     if sw is not None:
         np.save(d / "sample_weight.npy", sw)
         files.append("sample_weight.npy")
@@ -341,7 +375,7 @@ def make(name, out_root):
     # LSTM's seed_generator) get the same paths as in a fresh Java/Python process.
     replay = {}
     grad_stats = None
-    for f in ("initial.keras", "initial.h5"):
+    for f in [f for f in ("initial.keras", "initial.h5") if f in files]:
         if grad_stats is None:
             keras.backend.clear_session()
             grad_stats = first_step_gradients(keras.models.load_model(d / f), x, y, sw)
@@ -399,6 +433,7 @@ def make(name, out_root):
         "sample_weight": ({"file": "sample_weight.npy", "shape": list(sw.shape), "dtype": "float32"}
                           if sw is not None else None),
         "stateful": spec["stateful"],
+        "pretrain_steps": spec.get("pretrain", 0),
         "step_rule": (f"step i trains on rows [i*{BATCH}, (i+1)*{BATCH}) with model.train_on_batch; "
                       "losses.npy[i] is its return value"
                       + ("; RNN states reset once before step 0, carried across steps" if spec["stateful"] else "")),

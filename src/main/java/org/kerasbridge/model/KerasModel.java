@@ -165,8 +165,15 @@ public final class KerasModel implements InferenceModel {
     }
     CallContext ctx = new CallContext(runtime, false, 0);
     Functional.Traced traced = root.trace(tf, ins, null, ctx);
-    t = new Trace(phs, traced.outputs(), traced.layerOutputShapes(), traced.layerOutputs(),
-        ctx.updates());
+    // Outputs go through Identity: an output that is an input passed through unchanged (Input ->
+    // Dropout at inference) would otherwise be both fed and fetched, which TF refuses.
+    List<Operand<TFloat32>> outs = new ArrayList<>();
+    for (Operand<TFloat32> o : traced.outputs()) {
+      outs.add(tf.identity(o));
+    }
+    Map<String, Operand<TFloat32>> layerOuts = new LinkedHashMap<>();
+    traced.layerOutputs().forEach((n, v) -> layerOuts.put(n, tf.identity(v)));
+    t = new Trace(phs, outs, traced.layerOutputShapes(), layerOuts, ctx.updates());
     traces.put(k, t);
     return t;
   }

@@ -23,7 +23,8 @@ import org.tensorflow.types.TFloat32;
  * TensorFlow's CPU Conv2D kernel has no grouped mode, so it is spelled out here.)
  *
  * <p>Keras rejects {@code strides > 1} together with {@code dilation_rate > 1}, and so does this
- * class. LoRA ({@code lora_rank}) is accepted only when unset.
+ * class. A dilated {@code valid} (or causal) convolution runs as {@code same} and is cropped
+ * (see {@link Spatial#validViaSame}). LoRA ({@code lora_rank}) is accepted only when unset.
  */
 public abstract class BaseConv extends SpatialConv {
   protected final int filters;
@@ -96,6 +97,10 @@ public abstract class BaseConv extends SpatialConv {
   }
 
   private Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x, Operand<TFloat32> k) {
+    if (Spatial.validViaSame(window)) {
+      return Spatial.sameToValid(tf, tf.nn.conv2d(x, k, window.strides4d(), "SAME",
+          Conv2d.dilations(window.dilations4d())), window);
+    }
     return tf.nn.conv2d(x, k, window.strides4d(), window.padding().tf(),
         Conv2d.dilations(window.dilations4d()));
   }

@@ -27,6 +27,10 @@ final class Depthwise {
   static Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel4d,
       Window w) {
     if (!(w.strided() && w.dilated())) {
+      if (Spatial.validViaSame(w)) {
+        return Spatial.sameToValid(tf, tf.nn.depthwiseConv2dNative(x, kernel4d, w.strides4d(),
+            "SAME", DepthwiseConv2dNative.dilations(w.dilations4d())), w);
+      }
       return tf.nn.depthwiseConv2dNative(x, kernel4d, w.strides4d(), w.padding().tf(),
           DepthwiseConv2dNative.dilations(w.dilations4d()));
     }
@@ -34,8 +38,10 @@ final class Depthwise {
     if (w.padding() == Window.Padding.SAME) {
       x = padSame(tf, x, w);
     }
-    Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(x, kernel4d, Window.nhwc(ones(rank), 1),
-        "VALID", DepthwiseConv2dNative.dilations(w.dilations4d()));
+    // the stride-1 dilated valid convolution, as same + crop (see Spatial.validViaSame)
+    Operand<TFloat32> y = Spatial.sameToValid(tf, tf.nn.depthwiseConv2dNative(x, kernel4d,
+        Window.nhwc(ones(rank), 1), "SAME", DepthwiseConv2dNative.dilations(w.dilations4d())),
+        w);
     int[] s = w.strides();
     long sh = rank == 1 ? 1 : s[0];
     long sw = s[rank - 1];

@@ -5,6 +5,8 @@ import org.kerasbridge.ShapeMismatchException;
 import org.kerasbridge.layers.LayerConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.index.Index;
+import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
@@ -57,6 +59,34 @@ public final class Spatial {
   /** A kernel {@code (k..., a, b)} for {@code rank} spatial axes as {@code (kh, kw, a, b)}. */
   public static Operand<TFloat32> kernel4d(Ops tf, Operand<TFloat32> kernel, int rank) {
     return rank == 1 ? tf.expandDims(kernel, tf.constant(0)) : kernel;
+  }
+
+  /**
+   * Whether a stride-1 op with this window must run as {@code same} then {@link #sameToValid}:
+   * a dilated window with {@code valid} padding. TensorFlow Java 1.1.0's oneDNN CPU kernel for
+   * the filter gradient of a dilated {@code VALID} convolution ({@code MklConvBwdFilter}) dies
+   * with SIGILL and takes the JVM down; the {@code SAME} variant works, and the {@code valid}
+   * outputs are a crop of the {@code same} ones, computed from the same input windows.
+   */
+  static boolean validViaSame(Window w) {
+    return w.dilated() && w.padding() != Window.Padding.SAME;
+  }
+
+  /**
+   * The {@code valid} outputs of a stride-1 op from its {@code same} outputs (NHWC): TensorFlow
+   * pads {@code same} by {@code (k' - 1) / 2} before and the rest after, so {@code valid[j] =
+   * same[j + (k' - 1) / 2]}, dropping {@code k' - 1 - (k' - 1) / 2} at the end.
+   */
+  static Operand<TFloat32> sameToValid(Ops tf, Operand<TFloat32> y, Window w) {
+    Index[] idx = {Indices.all(), Indices.all(), Indices.all(), Indices.all()};
+    for (int i = 0; i < w.rank(); i++) {
+      int total = w.effectiveSize(i) - 1;
+      int before = total / 2;
+      int after = total - before;
+      idx[3 - w.rank() + i] = after == 0 ? Indices.sliceFrom(before)
+          : Indices.slice(before, -after);
+    }
+    return tf.stridedSlice(y, idx);
   }
 
   /** {@code x} (NHWC) with {@code before}/{@code after} zeros on the spatial axes. */
