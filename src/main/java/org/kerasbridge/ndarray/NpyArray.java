@@ -34,8 +34,9 @@ public final class NpyArray {
       throw new InvalidInputException("array of dtype " + dtype.kerasName() + " and shape "
           + Arrays.toString(shape) + " needs " + expected + " bytes, got " + data.remaining());
     }
-    this.data = data.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer()
-        .order(ByteOrder.LITTLE_ENDIAN);
+    // kept private and never written: views handed out are read-only, but this one keeps its
+    // backing array reachable for bulk copies into tensors
+    this.data = data.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Wraps little-endian C-order bytes; the buffer is not copied, so do not change it after. */
@@ -77,18 +78,31 @@ public final class NpyArray {
         new InvalidInputException("tensor of type " + tensor.dataType()
             + " has no .npy equivalent here (supported: float32, float64, int32, int64, uint8)"));
     long[] shape = tensor.shape().asArray();
-    ByteBuffer b = allocate(tensor.numBytes());
-    byte[] tmp = new byte[b.capacity()];
-    tensor.asRawTensor().data().read(tmp);
-    b.put(tmp).flip();
-    return new NpyArray(dtype, shape, b);
+    if (tensor.numBytes() > Integer.MAX_VALUE - 8) {
+      throw new InvalidInputException("tensor of " + tensor.numBytes() + " bytes is larger than"
+          + " 2 GiB");
+    }
+    byte[] bytes = new byte[(int) tensor.numBytes()];
+    tensor.asRawTensor().data().read(bytes);
+    return new NpyArray(dtype, shape, ByteBuffer.wrap(bytes));
   }
 
   /** A new tensor holding a copy of these values; the caller must close it. */
   public Tensor toTensor() {
-    byte[] bytes = new byte[data.remaining()];
-    data.duplicate().get(bytes);
-    return Tensor.of(dtype.tensorType(), Shape.of(shape), DataBuffers.of(bytes, true, false));
+    // one bulk copy from the payload into the tensor's native buffer
+    Tensor t = Tensor.of(dtype.tensorType(), Shape.of(shape));
+    try {
+      if (data.hasArray()) {
+        t.asRawTensor().data().write(data.array(), data.arrayOffset() + data.position(),
+            data.remaining());
+      } else {
+        DataBuffers.of(data()).copyTo(t.asRawTensor().data(), data.remaining());
+      }
+      return t;
+    } catch (RuntimeException e) {
+      t.close();
+      throw e;
+    }
   }
 
   public DType dtype() {
@@ -113,7 +127,7 @@ public final class NpyArray {
 
   /** A read-only little-endian view of the payload. */
   public ByteBuffer data() {
-    return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    return data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Element {@code i} in C order, widened to double (exact for every supported type but int64). */

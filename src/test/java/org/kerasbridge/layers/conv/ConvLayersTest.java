@@ -197,7 +197,14 @@ class ConvLayersTest {
         + " 'kernel_size': 3, 'strides': 2, 'dilation_rate': 1, 'output_padding': 1", "5,4,3"},
         {"DepthwiseConv2D", "'kernel_size': 3, 'strides': 2, 'dilation_rate': 2, 'padding':"
         + " 'same'", "9,8,3"}, {"SeparableConv1D", "'filters': 2, 'kernel_size': 3,"
-        + " 'depth_multiplier': 2", "9,3"}};
+        + " 'depth_multiplier': 2", "9,3"},
+        // dilated valid: the filter gradient of TF's dilated VALID oneDNN kernel crashes the
+        // JVM (SIGILL); these run as same + crop (Spatial.validViaSame)
+        {"Conv2D", "'filters': 2, 'kernel_size': 3, 'dilation_rate': [1, 2]", "9,8,3"},
+        {"Conv1D", "'filters': 2, 'kernel_size': 3, 'dilation_rate': 2, 'padding': 'causal'",
+        "9,3"}, {"DepthwiseConv2D", "'kernel_size': 3, 'dilation_rate': 2", "9,8,3"},
+        {"SeparableConv1D", "'filters': 2, 'kernel_size': 3, 'strides': 2, 'dilation_rate': 2",
+        "13,3"}};
     for (String[] c : cases) {
       long[] in = java.util.stream.Stream.concat(java.util.stream.Stream.of("2"),
           java.util.Arrays.stream(c[2].split(","))).mapToLong(Long::parseLong).toArray();

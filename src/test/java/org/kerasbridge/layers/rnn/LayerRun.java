@@ -119,7 +119,7 @@ final class LayerRun implements AutoCloseable {
         fetches.add(rt.tf().dtypes.cast(m, TFloat32.class));
       }
     }
-    List<NpyArray> got = rt.run(feeds, fetches, List.of());
+    List<NpyArray> got = fetches.isEmpty() ? List.of() : rt.run(feeds, fetches, List.of());
     List<NpyArray> out = new ArrayList<>();
     int k = 0;
     for (Operand<TBool> m : outMasks) {

@@ -1,0 +1,2 @@
+/** Benchmarks run side by side with Python Keras by {@code bench/run.sh}; not tests. */
+package org.kerasbridge.bench;
