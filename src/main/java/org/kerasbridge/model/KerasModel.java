@@ -393,8 +393,10 @@ public final class KerasModel implements InferenceModel {
 
   /** Builds the optimizer (and restores saved state) before the first training step. */
   private void prepareTraining(List<NpyArray> x, List<NpyArray> y) {
-    if (pendingOptimizerState != null) {
+    if (!trainer.optimizer().isBuilt()) {
       trainer.buildTrainGraph(castInputs(x), y);
+    }
+    if (pendingOptimizerState != null) {
       trainer.optimizer().restore(pendingOptimizerState);
       pendingOptimizerState = null;
     }
@@ -561,10 +563,11 @@ public final class KerasModel implements InferenceModel {
       if (o.verbose) {
         bar.epochEnd(logs);
       }
-      history.add(epoch, logs);
       for (Callback c : o.callbacks) {
         c.onEpochEnd(this, epoch, logs);
       }
+      // last, as Keras's History callback: it sees what other callbacks added (learning_rate)
+      history.add(epoch, logs);
     }
     for (Callback c : o.callbacks) {
       c.onTrainEnd(this);

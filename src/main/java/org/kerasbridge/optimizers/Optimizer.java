@@ -39,6 +39,8 @@ public abstract class Optimizer {
   private final Map<String, List<GraphRuntime.Var>> slots = new LinkedHashMap<>();
   private long iterations;
   private GraphRuntime runtime;
+  /** Keras keeps a constant learning rate in a variable, so callbacks can change it. */
+  private GraphRuntime.Var learningRateVar;
 
   protected Optimizer(String name, JsonNode config, double defaultLearningRate) {
     this.name = name;
@@ -105,6 +107,11 @@ public abstract class Optimizer {
     runtime = rt;
     variables.addAll(weights);
     Map<String, NpyArray> init = new LinkedHashMap<>();
+    if (learningRate.isConstant()) {
+      learningRateVar = rt.createUniqueVariable(name + "/learning_rate", new long[0]);
+      init.put(learningRateVar.path(), NpyArray.ofFloats(new long[0],
+          (float) learningRate.toConfig().asDouble()));
+    }
     for (List<String> group : slotGroups()) {
       for (String s : group) {
         slots.put(s, new ArrayList<>());
@@ -146,7 +153,8 @@ public abstract class Optimizer {
     }
     Ops deps = tf.withControlDependencies(gradOps);
     List<Operand<TFloat32>> g = clip(deps, gradValues);
-    Operand<TFloat32> lr = learningRate.at(deps, iteration);
+    Operand<TFloat32> lr = learningRateVar != null ? deps.identity(learningRateVar.read())
+        : learningRate.at(deps, iteration);
     Step step = new Step(lr, deps.math.add(iteration, deps.constant(1f)));
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
@@ -231,8 +239,44 @@ public abstract class Optimizer {
     return name;
   }
 
-  public LearningRate learningRate() {
+  public LearningRate learningRateSchedule() {
     return learningRate;
+  }
+
+  /**
+   * The current learning rate: the variable's value for a constant rate (which callbacks may
+   * have changed), else the schedule at the current iteration.
+   */
+  public double learningRate() {
+    if (learningRateVar != null) {
+      return runtime.read(List.of(learningRateVar.path())).get(learningRateVar.path())
+          .getDouble(0);
+    }
+    if (learningRate.isConstant()) {
+      return learningRate.toConfig().asDouble();
+    }
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph();
+        org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> v = learningRate.at(tf, tf.constant((float) iterations));
+      try (org.tensorflow.Result r = s.runner().fetch(v).run()) {
+        return NpyArray.fromTensor(r.get(0)).getDouble(0);
+      }
+    }
+  }
+
+  /** Sets a constant learning rate (Keras's {@code optimizer.learning_rate = v}). */
+  public void setLearningRate(double value) {
+    if (!learningRate.isConstant()) {
+      throw new org.kerasbridge.InvalidInputException("optimizer '" + name + "' uses a learning"
+          + " rate schedule; its rate cannot be set");
+    }
+    if (learningRateVar == null) {
+      throw new KerasBridgeException("optimizer '" + name + "' must be built (one training step"
+          + " or fit) before its learning rate is set");
+    }
+    runtime.assign(Map.of(learningRateVar.path(), NpyArray.ofFloats(new long[0],
+        (float) value)));
   }
 
   /**
@@ -243,8 +287,7 @@ public abstract class Optimizer {
     Map<String, NpyArray> out = new LinkedHashMap<>();
     out.put(name + "/iteration", NpyArray.ofLongs(new long[0], iterations));
     if (learningRate.isConstant()) {
-      out.put(name + "/learning_rate", NpyArray.ofFloats(new long[0],
-          (float) learningRate.toConfig().asDouble()));
+      out.put(name + "/learning_rate", NpyArray.ofFloats(new long[0], (float) learningRate()));
     }
     if (runtime != null) {
       List<String> paths = new ArrayList<>();
@@ -280,6 +323,10 @@ public abstract class Optimizer {
     if (values.size() == expected) {
       // saved before the optimizer was built (compiled, never trained): no slots yet
       iterations = (long) values.get(0).getDouble(0);
+      if (learningRateVar != null) {
+        runtime.assign(Map.of(learningRateVar.path(), values.get(1).castTo(
+            org.kerasbridge.ndarray.DType.FLOAT32)));
+      }
       return;
     }
     if (values.size() != expected + order.size()) {
@@ -290,6 +337,10 @@ public abstract class Optimizer {
     }
     iterations = (long) values.get(0).getDouble(0);
     Map<String, NpyArray> assign = new LinkedHashMap<>();
+    if (learningRateVar != null) {
+      assign.put(learningRateVar.path(), values.get(1).castTo(
+          org.kerasbridge.ndarray.DType.FLOAT32));
+    }
     for (int i = 0; i < order.size(); i++) {
       assign.put(order.get(i).path(), values.get(expected + i)
           .castTo(org.kerasbridge.ndarray.DType.FLOAT32));
@@ -301,7 +352,8 @@ public abstract class Optimizer {
   public ObjectNode config() {
     ObjectNode c = JsonNodeFactory.instance.objectNode();
     c.put("name", name);
-    c.set("learning_rate", learningRate.toConfig());
+    c.set("learning_rate", learningRateVar == null ? learningRate.toConfig()
+        : JsonNodeFactory.instance.numberNode((double) (float) learningRate()));
     putNullable(c, "weight_decay", weightDecay);
     putNullable(c, "clipnorm", clipnorm);
     putNullable(c, "global_clipnorm", globalClipnorm);

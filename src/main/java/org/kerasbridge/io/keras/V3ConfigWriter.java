@@ -54,10 +54,15 @@ final class V3ConfigWriter {
 
   /** The serialized model: {@code module, class_name, config, registered_name, ...}. */
   ObjectNode model(JsonNode normalized) {
-    return entry((ObjectNode) normalized.deepCopy());
+    return entry((ObjectNode) normalized.deepCopy(), legacy);
   }
 
-  private ObjectNode entry(ObjectNode e) {
+  /**
+   * @param strip drop module, registered_name and build_config: in the legacy form, entries of
+   *     a model's layer list have none, while a wrapper's inner layer keeps them (Keras 3's
+   *     wrappers serialize it with the new serializer even then)
+   */
+  private ObjectNode entry(ObjectNode e, boolean strip) {
     String cls = e.path("class_name").asText();
     JsonNode cfg = e.get("config");
     if (cfg instanceof ObjectNode c) {
@@ -67,12 +72,12 @@ final class V3ConfigWriter {
       }
     }
     ObjectNode out = F.objectNode();
-    if (!legacy) {
+    if (!strip) {
       out.set("module", e.has("module") ? e.get("module") : F.textNode(moduleOf(cls)));
     }
     out.set("class_name", e.get("class_name"));
     out.set("config", e.get("config"));
-    if (!legacy) {
+    if (!strip) {
       out.set("registered_name", e.has("registered_name") ? e.get("registered_name")
           : cls.equals("Functional") ? F.textNode("Functional") : F.nullNode());
     }
@@ -80,7 +85,7 @@ final class V3ConfigWriter {
       Map.Entry<String, JsonNode> f = it.next();
       String k = f.getKey();
       if (out.has(k) || k.equals("module") || k.equals("registered_name")
-          || (legacy && (k.equals("build_config") || k.equals("compile_config")))) {
+          || (strip && (k.equals("build_config") || k.equals("compile_config")))) {
         continue;
       }
       out.set(k, f.getValue());
@@ -121,14 +126,14 @@ final class V3ConfigWriter {
     for (String k : List.of("layer", "backward_layer", "cell")) {
       JsonNode inner = c.get(k);
       if (inner instanceof ObjectNode o && o.has("class_name") && o.path("config").isObject()) {
-        c.set(k, entry(o));
+        c.set(k, entry(o, false));
       }
     }
     JsonNode cells = c.get("cells");
     if (cells instanceof ArrayNode a && !ConfigNormalizer.MODEL_CLASSES.contains(cls)) {
       for (int i = 0; i < a.size(); i++) {
         if (a.get(i) instanceof ObjectNode o && o.has("class_name")) {
-          a.set(i, entry(o));
+          a.set(i, entry(o, false));
         }
       }
     }
@@ -165,7 +170,7 @@ final class V3ConfigWriter {
       if (nodes != null) {
         fillTensors(nodes, byName, modelShapes);
       }
-      layers.set(i, entry(l));
+      layers.set(i, entry(l, legacy));
     }
     if (cls.equals("Functional")) {
       for (String side : List.of("input", "output")) {
