@@ -94,7 +94,7 @@ fixture.json:
 class Case:
     def __init__(self, name, layer, option, build, inputs, notes="", stateful=False,
                  twin=None, keras2=True, k2_bis=False, k2_class="Functional", hard_sigmoid=False,
-                 keras2_companion_of=None):
+                 keras2_companion_of=None, h5=True):
         self.name = name
         self.layer = layer
         self.option = option
@@ -108,6 +108,7 @@ class Case:
         self.k2_class = k2_class      # Functional class_name in model_keras2.h5
         self.hard_sigmoid = hard_sigmoid  # build(hs=...) takes the hard_sigmoid activation
         self.keras2_companion_of = keras2_companion_of
+        self.h5 = h5                  # False/str: do not write model.h5 (reason)
 
 
 CASES = {}
@@ -538,6 +539,37 @@ add("sequential_no_input_layer", "Sequential",
           "model_keras2.h5 is written the tf.keras 2 way for such a model: no InputLayer, "
           "batch_input_shape [null, 3] on the first Dense.")
 
+def _functional_masked_lstm():
+    ids = keras.Input((6,), dtype="int32", name="ids")
+    e = L.Embedding(7, 3, mask_zero=True)(ids)
+    h = L.LSTM(4, return_sequences=True)(e)
+    h = L.GRU(3)(h)
+    return keras.Model(ids, L.Dense(2)(h))
+
+
+def _functional_masked_merge():
+    a = keras.Input((6,), dtype="int32", name="ids_a")
+    b = keras.Input((6,), dtype="int32", name="ids_b")
+    ea = L.Embedding(7, 3, mask_zero=True)(a)
+    eb = L.Embedding(7, 3, mask_zero=True)(b)
+    c = L.Concatenate()([ea, eb])
+    s = L.Add()([ea, eb])
+    return keras.Model([a, b], [L.GlobalAveragePooling1D()(c), L.SimpleRNN(2)(s)])
+
+
+add("functional_masked_lstm", "Functional",
+    "Embedding(mask_zero) -> LSTM -> GRU in a Functional model: Keras 3 records the mask as a "
+    "NotEqual op node passed to the RNNs as mask=",
+    _functional_masked_lstm, lambda rng: ids_with_padding(rng),
+    h5="Keras 3.15.1 cannot load it back from its legacy .h5 (Unknown layer: 'NotEqual': the legacy loader has no op nodes)",
+    keras2="tf.keras 2 recorded masks differently (no op nodes): there is no tf.keras 2 form of this config")
+add("functional_masked_merge", "Functional",
+    "two masked Embeddings merged (Concatenate, Add): Keras 3 records the merged masks as "
+    "ExpandDims/ZerosLike/LogicalOr/Concatenate/Any op nodes",
+    _functional_masked_merge, lambda rng: ids_with_padding(rng) + ids_with_padding(rng),
+    h5="Keras 3.15.1 cannot load it back from its legacy .h5 (Unknown layer: 'NotEqual': the legacy loader has no op nodes)",
+    keras2="tf.keras 2 recorded masks differently (no op nodes): there is no tf.keras 2 form of this config")
+
 # hard_sigmoid companions: the same model read as a tf.keras 2 file.
 for _base in [c for c in CASES.values() if c.hard_sigmoid]:
     add(f"{_base.name}_keras2", _base.layer,
@@ -721,9 +753,12 @@ def make_case(c, out_root):
     if not companion:
         model.save(d / "model.keras")
         formats.append("model.keras")
-        model.save(d / "model.h5")
-        formats.append("model.h5")
-        for f in ("model.keras", "model.h5"):
+        if c.h5 is True:
+            model.save(d / "model.h5")
+            formats.append("model.h5")
+        else:
+            notes.append(f"No model.h5: {c.h5}")
+        for f in formats:
             try:
                 m = keras.models.load_model(d / f, compile=False)
             except Exception as e:  # noqa: BLE001 - recorded; verified another correct way

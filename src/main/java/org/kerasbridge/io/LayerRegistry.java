@@ -28,8 +28,13 @@ import org.kerasbridge.model.Functional;
  */
 public final class LayerRegistry {
   private static final Map<String, LayerFactory> FACTORIES;
+  /** Keras ops recorded in Functional graphs: a namespace of their own (see OperationLayers). */
+  private static final Map<String, LayerFactory> OPS;
 
   static {
+    Map<String, LayerFactory> ops = new HashMap<>();
+    org.kerasbridge.layers.ops.OperationLayers.register(ops);
+    OPS = Collections.unmodifiableMap(ops);
     Map<String, LayerFactory> r = new HashMap<>();
     CoreLayers.register(r);
     ConvLayers.register(r);
@@ -89,6 +94,15 @@ public final class LayerRegistry {
     }
     JsonNode registered = layerNode.get("registered_name");
     JsonNode module = layerNode.get("module");
+    if (module != null && module.asText("").startsWith("keras.src.ops")) {
+      LayerFactory op = OPS.get(cls);
+      if (op == null) {
+        p.add("layer '" + name + "' is the Keras op '" + cls + "' (" + module.asText() + "),"
+            + " which KerasBridge does not implement");
+        return null;
+      }
+      return op.create(new LayerConfig(cls, cfg, p, ctx.kerasVersion()), ctx);
+    }
     boolean custom = registered != null && registered.isTextual()
         && !registered.asText().equals(cls) && !registered.asText().startsWith("keras")
         || module != null && module.isTextual() && !module.asText().startsWith("keras");

@@ -53,6 +53,21 @@ public final class CallContext {
     this.masks = masks == null ? List.of() : new ArrayList<>(masks);
   }
 
+  private com.fasterxml.jackson.databind.JsonNode nodeArgs;
+
+  /**
+   * The positional {@code args} of the current call as the model config records them, tensors
+   * and constants alike (a Keras op such as {@code NotEqual(x, 0)} reads its constant here).
+   */
+  public com.fasterxml.jackson.databind.JsonNode nodeArgs() {
+    return nodeArgs;
+  }
+
+  /** Set by the model before each layer call. */
+  public void setNodeArgs(com.fasterxml.jackson.databind.JsonNode args) {
+    this.nodeArgs = args;
+  }
+
   /** An op that must run with every step of this graph (e.g. a moving-average update). */
   public void addUpdate(Op update) {
     updates.add(update);

@@ -33,8 +33,13 @@ import org.tensorflow.types.family.TType;
  * {@code output_layers} as lists of such triples.
  */
 public final class Functional extends Layer {
-  /** One call of a layer: the tensors it consumed. */
-  record Node(Layer layer, int index, List<TensorRef> inputs) {}
+  /**
+   * One call of a layer: the tensors it consumed, its positional args as recorded (tensors and
+   * constants), and the tensors passed as its {@code mask} keyword (Keras 3 records explicit
+   * masks when a Functional graph carries them through Keras ops).
+   */
+  record Node(Layer layer, int index, List<TensorRef> inputs, JsonNode args,
+      List<TensorRef> maskInputs) {}
 
   private final boolean sequential;
   private final List<Layer> layers = new ArrayList<>();
@@ -130,7 +135,7 @@ public final class Functional extends Layer {
         c.unsupported("an InputLayer in the middle of a Sequential model");
         continue;
       }
-      nodes.add(new Node(l, 0, List.of(prev)));
+      nodes.add(new Node(l, 0, List.of(prev), null, List.of()));
       prev = new TensorRef(l.name(), 0, 0);
     }
     outputs.add(prev);
@@ -151,18 +156,22 @@ public final class Functional extends Layer {
         List<TensorRef> refs = new ArrayList<>();
         collectTensors(node.path("args"), refs);
         JsonNode kwargs = node.path("kwargs");
+        List<TensorRef> maskRefs = new ArrayList<>();
         for (var it = kwargs.fields(); it.hasNext(); ) {
           var e = it.next();
           List<TensorRef> kwTensors = new ArrayList<>();
           collectTensors(e.getValue(), kwTensors);
-          boolean neutral = e.getValue().isNull() || e.getKey().equals("training")
-              || e.getKey().equals("mask") && kwTensors.isEmpty();
+          if (e.getKey().equals("mask")) {
+            maskRefs.addAll(kwTensors);
+            continue;
+          }
+          boolean neutral = e.getValue().isNull() || e.getKey().equals("training");
           if (!kwTensors.isEmpty() || !neutral) {
             c.unsupported("layer '" + lname + "' is called with keyword argument '"
                 + e.getKey() + "' = " + e.getValue() + ", which KerasBridge does not support");
           }
         }
-        nodes.add(new Node(l, k++, refs));
+        nodes.add(new Node(l, k++, refs, node.path("args"), maskRefs));
       }
     }
     for (JsonNode t : c.node("input_layers") == null ? List.<JsonNode>of()
@@ -183,6 +192,15 @@ public final class Functional extends Layer {
     if (inputs.isEmpty() || outputs.isEmpty()) {
       c.unsupported("the model config lists no input_layers or output_layers");
     }
+  }
+
+  /** A mask tensor as the bool masks layers use (op layers carry masks as float 0/1). */
+  @SuppressWarnings("unchecked")
+  private static Operand<TBool> asMask(Ops tf, Operand<? extends TType> v) {
+    if (v.type() == TBool.class) {
+      return (Operand<TBool>) v;
+    }
+    return tf.math.notEqual(tf.dtypes.cast(v, TFloat32.class), tf.constant(0f));
   }
 
   private static Iterable<JsonNode> iterable(JsonNode n) {
@@ -281,7 +299,8 @@ public final class Functional extends Layer {
     while (!pending.isEmpty()) {
       Node ready = null;
       for (Node n : pending) {
-        if (n.inputs().stream().allMatch(values::containsKey)) {
+        if (n.inputs().stream().allMatch(values::containsKey)
+            && n.maskInputs().stream().allMatch(values::containsKey)) {
           ready = n;
           break;
         }
@@ -298,10 +317,18 @@ public final class Functional extends Layer {
         in.add(values.get(r));
         inMasks.add(masks.get(r));
       }
+      if (!ready.maskInputs().isEmpty()) {
+        // an explicit mask= argument replaces the propagated masks, in order
+        inMasks = new ArrayList<>();
+        for (TensorRef r : ready.maskInputs()) {
+          inMasks.add(asMask(tf, values.get(r)));
+        }
+      }
       Layer l = ready.layer();
       Ops scope = tf.withSubScope(org.kerasbridge.graph.GraphRuntime.opName(
           ready.index() == 0 ? l.name() : l.name() + "_" + ready.index()));
       ctx.setMasks(inMasks);
+      ctx.setNodeArgs(ready.args());
       List<Operand<TFloat32>> out = l.apply(scope, in, ctx);
       List<Operand<TBool>> outMasks = l.computeMask(scope, in, inMasks, out.size());
       for (int t = 0; t < out.size(); t++) {

@@ -77,7 +77,13 @@ final class V3WeightStore {
   /** The entries of a model container in the order Keras lists {@code model.layers}. */
   static List<JsonNode> containerEntries(JsonNode model) {
     List<JsonNode> out = new ArrayList<>();
-    ConfigNormalizer.layersOf(model).forEach(out::add);
+    for (JsonNode e : ConfigNormalizer.layersOf(model)) {
+      // Keras ops recorded in a Functional graph (the NotEqual/LogicalOr/... that carry masks)
+      // are Operations, not Layers: model.layers, and so the weights file, leaves them out.
+      if (!e.path("module").asText("").startsWith("keras.src.ops")) {
+        out.add(e);
+      }
+    }
     if ("Sequential".equals(model.path("class_name").asText()) && !out.isEmpty()
         && "InputLayer".equals(out.get(0).path("class_name").asText())) {
       out.remove(0);
