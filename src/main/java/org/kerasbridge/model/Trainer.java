@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.kerasbridge.InvalidInputException;
 import org.kerasbridge.KerasBridgeException;
-import org.kerasbridge.UnsupportedFeatureException;
 import org.kerasbridge.graph.GraphRuntime;
 import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.Layer;
@@ -230,15 +229,17 @@ final class Trainer {
     List<Op> targets = new ArrayList<>(ctx.updates());
     if (training) {
       if (trainable == null) {
+        // a model without trainable weights still "trains" in Keras: the loss is computed, and
+        // only state (BatchNormalization statistics, RNN state) and the iteration count change
         trainable = model.root().trainableWeights();
-        if (trainable.isEmpty()) {
-          throw new UnsupportedFeatureException("the model has no trainable weights");
-        }
         optimizer.build(rt, trainable);
       }
       List<Operand<?>> vars = new ArrayList<>();
       for (Weight w : trainable) {
         vars.add(w.value());
+      }
+      if (trainable.isEmpty()) {
+        return new StepGraph(x, y, sw, iteration, loss, names, totals, counts, targets, training);
       }
       org.kerasbridge.graph.Gradients.register();
       org.tensorflow.op.core.Gradients grads = tf.gradients(loss, vars);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.kerasbridge.io.AtomicFiles;
 import org.kerasbridge.io.ConfigNormalizer;
 import org.kerasbridge.io.KerasJson;
@@ -105,11 +106,23 @@ public final class LegacyH5Writer {
     return h5;
   }
 
+  /**
+   * Loss aliases that Keras 3.15's legacy loader cannot deserialize ({@code losses.deserialize(
+   * "mse")} fails, so Keras cannot load its own {@code .h5} of a model compiled with
+   * {@code loss="mse"}); written as the function names they stand for.
+   */
+  private static final Map<String, String> LOSS_ALIASES = Map.of("mse", "mean_squared_error",
+      "mae", "mean_absolute_error", "mape", "mean_absolute_percentage_error",
+      "msle", "mean_squared_logarithmic_error", "kld", "kl_divergence",
+      "bce", "binary_crossentropy");
+
   /** Keras 3's training_config: the compile config, its optimizer as optimizer_config. */
   private static ObjectNode trainingConfig(JsonNode compile) {
     ObjectNode t = KerasJson.nodes().objectNode();
     compile.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("optimizer")) {
+      if (e.getKey().equals("loss")) {
+        t.set("loss", lossNames(e.getValue()));
+      } else if (!e.getKey().equals("optimizer")) {
         t.set(e.getKey(), e.getValue());
       }
     });
@@ -117,6 +130,24 @@ public final class LegacyH5Writer {
     o.set("class_name", compile.path("optimizer").path("class_name"));
     o.set("config", compile.path("optimizer").path("config"));
     return t;
+  }
+
+  private static JsonNode lossNames(JsonNode loss) {
+    if (loss.isTextual()) {
+      String full = LOSS_ALIASES.get(loss.asText().toLowerCase(java.util.Locale.ROOT));
+      return full == null ? loss : KerasJson.nodes().textNode(full);
+    }
+    if (loss.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode a = KerasJson.nodes().arrayNode();
+      loss.forEach(l -> a.add(lossNames(l)));
+      return a;
+    }
+    if (loss.isObject() && !loss.has("class_name")) {
+      ObjectNode o = KerasJson.nodes().objectNode();
+      loss.fields().forEachRemaining(e -> o.set(e.getKey(), lossNames(e.getValue())));
+      return o;
+    }
+    return loss;
   }
 
   /**

@@ -52,7 +52,8 @@ import org.kerasbridge.ndarray.NpyArray;
  * @param compileConfig Keras 3 {@code compile_config}, or null
  * @param optimizerVariables optimizer variables in Keras 3's order, or empty
  * @param optimizerName the optimizer's {@code name}, or null
- * @param legacyModel the model config in the legacy form an {@code .h5} stores
+ * @param legacyModel the model config an {@code .h5} stores: {@code class_name} and
+ *     {@code config} of {@code model}
  * @param notes what was changed on the way
  */
 public record KerasExport(ObjectNode model, JsonNode normalized,
@@ -93,12 +94,15 @@ public record KerasExport(ObjectNode model, JsonNode normalized,
     if (keras2) {
       weights = keras2HardSigmoid(spec.modelConfig(), weights, info, where, notes);
     }
-    ObjectNode model = new V3ConfigWriter(shapes, false).model(spec.modelConfig());
-    ObjectNode legacy = new V3ConfigWriter(shapes, true).model(spec.modelConfig());
-    ObjectNode legacyModel = F.objectNode();
-    legacyModel.set("class_name", legacy.get("class_name"));
-    legacyModel.set("config", legacy.get("config"));
+    ObjectNode model = new V3ConfigWriter(shapes).model(spec.modelConfig());
     model.remove("compile_config");
+    // An .h5's model_config is {class_name, config}. Its layer entries keep module and
+    // registered_name (unlike Keras's own legacy form): Keras then rebuilds them with its
+    // current deserializer, and its legacy one loses a multi-axis list (LayerNormalization
+    // axis=[1, 2] comes back as -1) and cannot find a wrapped layer's class.
+    ObjectNode legacyModel = F.objectNode();
+    legacyModel.set("class_name", model.get("class_name"));
+    legacyModel.set("config", model.get("config").deepCopy());
 
     JsonNode compile = null;
     List<NpyArray> optimizer = new ArrayList<>();

@@ -32,37 +32,26 @@ import org.kerasbridge.io.ConfigNormalizer;
  *       refuses a tensor without a shape.
  * </ul>
  *
- * <p>The legacy form ({@code model_config} of an {@code .h5}, which Keras writes under
- * {@code use_legacy_config}) is the same without {@code module}, {@code registered_name} and
- * {@code build_config} on layer entries.
  */
 final class V3ConfigWriter {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private final Map<String, Map<String, long[]>> shapes;
-  private final boolean legacy;
 
   /**
    * @param shapes per model name (the top-level model and each nested Functional), per layer
    *     name, the shape of the layer's first output (-1 for an unknown dimension); may be empty
-   * @param legacy the {@code .h5} form
    */
-  V3ConfigWriter(Map<String, Map<String, long[]>> shapes, boolean legacy) {
+  V3ConfigWriter(Map<String, Map<String, long[]>> shapes) {
     this.shapes = shapes;
-    this.legacy = legacy;
   }
 
   /** The serialized model: {@code module, class_name, config, registered_name, ...}. */
   ObjectNode model(JsonNode normalized) {
-    return entry((ObjectNode) normalized.deepCopy(), legacy);
+    return entry((ObjectNode) normalized.deepCopy());
   }
 
-  /**
-   * @param strip drop module, registered_name and build_config: in the legacy form, entries of
-   *     a model's layer list have none, while a wrapper's inner layer keeps them (Keras 3's
-   *     wrappers serialize it with the new serializer even then)
-   */
-  private ObjectNode entry(ObjectNode e, boolean strip) {
+  private ObjectNode entry(ObjectNode e) {
     String cls = e.path("class_name").asText();
     JsonNode cfg = e.get("config");
     if (cfg instanceof ObjectNode c) {
@@ -72,20 +61,15 @@ final class V3ConfigWriter {
       }
     }
     ObjectNode out = F.objectNode();
-    if (!strip) {
-      out.set("module", e.has("module") ? e.get("module") : F.textNode(moduleOf(cls)));
-    }
+    out.set("module", e.has("module") ? e.get("module") : F.textNode(moduleOf(cls)));
     out.set("class_name", e.get("class_name"));
     out.set("config", e.get("config"));
-    if (!strip) {
-      out.set("registered_name", e.has("registered_name") ? e.get("registered_name")
-          : cls.equals("Functional") ? F.textNode("Functional") : F.nullNode());
-    }
+    out.set("registered_name", e.has("registered_name") ? e.get("registered_name")
+        : cls.equals("Functional") ? F.textNode("Functional") : F.nullNode());
     for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
       String k = f.getKey();
-      if (out.has(k) || k.equals("module") || k.equals("registered_name")
-          || (strip && (k.equals("build_config") || k.equals("compile_config")))) {
+      if (out.has(k) || k.equals("module") || k.equals("registered_name")) {
         continue;
       }
       out.set(k, f.getValue());
@@ -126,14 +110,14 @@ final class V3ConfigWriter {
     for (String k : List.of("layer", "backward_layer", "cell")) {
       JsonNode inner = c.get(k);
       if (inner instanceof ObjectNode o && o.has("class_name") && o.path("config").isObject()) {
-        c.set(k, entry(o, false));
+        c.set(k, entry(o));
       }
     }
     JsonNode cells = c.get("cells");
     if (cells instanceof ArrayNode a && !ConfigNormalizer.MODEL_CLASSES.contains(cls)) {
       for (int i = 0; i < a.size(); i++) {
         if (a.get(i) instanceof ObjectNode o && o.has("class_name")) {
-          a.set(i, entry(o, false));
+          a.set(i, entry(o));
         }
       }
     }
@@ -170,7 +154,7 @@ final class V3ConfigWriter {
       if (nodes != null) {
         fillTensors(nodes, byName, modelShapes);
       }
-      layers.set(i, entry(l, legacy));
+      layers.set(i, entry(l));
     }
     if (cls.equals("Functional")) {
       for (String side : List.of("input", "output")) {

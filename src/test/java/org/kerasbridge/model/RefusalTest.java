@@ -1,0 +1,91 @@
+package org.kerasbridge.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.kerasbridge.KerasBridge;
+import org.kerasbridge.ShapeMismatchException;
+import org.kerasbridge.UnsupportedFeatureException;
+import org.kerasbridge.fixtures.Fixtures;
+import org.kerasbridge.graph.Device;
+import org.kerasbridge.io.ModelFiles;
+import org.kerasbridge.io.ModelSpec;
+
+/** Every refusal is a clear, typed error: nothing unsupported is approximated, nothing run. */
+class RefusalTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void lambdaLayersFromRealFilesAreRefusedByName() {
+    for (String[] c : new String[][] {{"h03", "lambda_1"}, {"h42", "lambda_1"}, {"h45", "z"}}) {
+      Path file = Fixtures.shared().resolve("keras-corpus").resolve(c[0]).resolve("model.h5");
+      assumeTrue(Files.exists(file), "keras-corpus not present beside the repository: " + file);
+      UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+          () -> KerasBridge.load(file, Device.CPU));
+      assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("'" + c[1] + "' (Lambda)"), e.getMessage());
+      assertTrue(e.getMessage().contains("never runs code"), e.getMessage());
+    }
+  }
+
+  /** A model with several problems lists all of them, each naming layer and argument. */
+  @Test
+  void everyUnsupportedItemIsListedAtOnce() throws Exception {
+    ObjectNode cfg = (ObjectNode) JSON.readTree("""
+        {"class_name": "Sequential", "config": {"name": "s", "layers": [
+          {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [null, 4],
+            "dtype": "float32"}},
+          {"class_name": "Dense", "config": {"name": "d1", "units": 3, "activation": "mish2",
+            "frobnicate": true}},
+          {"class_name": "Dense", "config": {"name": "d2", "units": 3, "dtype": "float16"}},
+          {"class_name": "MyLayer", "module": "my_project.layers", "registered_name":
+            "Custom>MyLayer", "config": {"name": "mine"}},
+          {"class_name": "Lambda", "config": {"name": "lam", "function": {"class_name":
+            "__lambda__", "config": {"code": "4wEAAAAA"}}}}
+        ]}}""");
+    UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+        () -> KerasModel.fromConfig(cfg, Device.CPU, 1));
+    List<String> items = e.items();
+    assertEquals(5, items.size(), String.join("\n", items));
+    assertTrue(items.stream().anyMatch(i -> i.contains("'d1'") && i.contains("activation")
+        && i.contains("mish2")), items.toString());
+    assertTrue(items.stream().anyMatch(i -> i.contains("'d1'") && i.contains("frobnicate")),
+        items.toString());
+    assertTrue(items.stream().anyMatch(i -> i.contains("'d2'") && i.contains("float16")),
+        items.toString());
+    assertTrue(items.stream().anyMatch(i -> i.contains("'mine'") && i.contains("custom object")
+        && i.contains("Custom>MyLayer")), items.toString());
+    assertTrue(items.stream().anyMatch(i -> i.contains("'lam' (Lambda)")), items.toString());
+  }
+
+  /** A stored weight whose shape disagrees with the config is an error naming both shapes. */
+  @Test
+  void weightShapeMismatchNamesBothShapes() {
+    Path file = Fixtures.models().resolve("mlp_classifier/model.keras");
+    ModelSpec spec = ModelFiles.read(file);
+    ObjectNode cfg = spec.modelConfig().deepCopy();
+    // claim 16 units where the file stores 32
+    for (var layer : cfg.path("config").path("layers")) {
+      if (layer.path("config").path("name").asText().equals("dense")) {
+        ((ObjectNode) layer.path("config")).put("units", 16);
+      }
+    }
+    ModelSpec bad = new ModelSpec(spec.source(), spec.format(), spec.kerasVersion(), cfg,
+        spec.weights(), null, Map.of(), List.of());
+    ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+        () -> KerasModel.fromSpec(bad, Device.CPU));
+    assertTrue(e.getMessage().contains("[784, 16]") && e.getMessage().contains("[784, 32]"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("layer 'dense'") && e.getMessage().contains("kernel"),
+        e.getMessage());
+  }
+}
