@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "kerasbridge", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Load, run and check Keras models on TensorFlow Java.",
-    subcommands = {SummaryCommand.class, PredictCommand.class, ParityCommand.class, TutorialCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SummaryCommand.class, PredictCommand.class, ParityCommand.class,
+        FitCommand.class, TutorialCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int CHECK_FAILED = 1;

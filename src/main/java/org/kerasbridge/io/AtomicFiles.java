@@ -39,6 +39,7 @@ public final class AtomicFiles {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
       writer.writeTo(tmp);
+      keepPermissions(tmp, abs, "rw-r--r--");
       move(tmp, abs, overwrite);
       tmp = null;
     } catch (IOException e) {
@@ -63,6 +64,7 @@ public final class AtomicFiles {
       tmp = Files.createTempDirectory(dir, "." + abs.getFileName() + ".");
       Path content = tmp.resolve("content");
       writer.writeTo(content);
+      keepPermissions(content, abs, "rwxr-xr-x");
       if (Files.exists(abs)) {
         old = dir.resolve("." + abs.getFileName() + ".old." + System.nanoTime());
         Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
@@ -83,6 +85,20 @@ public final class AtomicFiles {
     } finally {
       deleteQuietly(tmp);
     }
+  }
+
+  /**
+   * Temporary files are created private (0600); the result gets the target's permissions when it
+   * exists, else ordinary ones ({@code dflt}), as a plain write would.
+   */
+  private static void keepPermissions(Path tmp, Path target, String dflt) throws IOException {
+    if (!Files.getFileStore(tmp).supportsFileAttributeView("posix") || !Files.exists(tmp)) {
+      return;
+    }
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+        ? Files.getPosixFilePermissions(target)
+        : java.nio.file.attribute.PosixFilePermissions.fromString(dflt);
+    Files.setPosixFilePermissions(tmp, perms);
   }
 
   private static void refuseExisting(Path target, boolean overwrite) {

@@ -64,6 +64,34 @@ class CliTest {
     assertTrue(bad.out().contains("FAIL"), bad.out());
   }
 
+  /**
+   * {@code fit} trains a compiled Keras file as Keras would (same optimizer and loss, from the
+   * file) and writes a .keras holding the weights Keras reached after the same 8 steps.
+   */
+  @Test
+  void fitTrainsACompiledFileLikeKerasAndWritesIt() throws Exception {
+    Path t = Fixtures.models().resolve("training/adam_cce");
+    Path out = tmp.resolve("trained.keras");
+    Run r = run("fit", t.resolve("initial.keras").toString(), "--x", t.resolve("x.npy").toString(),
+        "--y", t.resolve("y.npy").toString(), "--epochs", "1", "--batch-size", "8",
+        "--no-shuffle", "--quiet", "--out", out.toString());
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().strip().endsWith("}") && r.out().contains("\"steps\":8"), r.out());
+    java.util.Map<String, NpyArray> after = org.kerasbridge.ndarray.Npz.read(
+        t.resolve("after.npz"));
+    try (var m = org.kerasbridge.KerasBridge.loadKeras(out, org.kerasbridge.graph.Device.CPU)) {
+      java.util.Map<String, NpyArray> w = m.weightValues();
+      for (String k : after.keySet()) {
+        Comparison c = Comparison.ofEither(k, w.get(k), after.get(k), 1e-5, 1e-5);
+        assertTrue(c.passed(), c.report());
+      }
+    }
+    Run again = run("fit", t.resolve("initial.keras").toString(), "--x",
+        t.resolve("x.npy").toString(), "--y", t.resolve("y.npy").toString(), "--out",
+        out.toString());
+    assertEquals(2, again.code(), "refuses to overwrite without --overwrite");
+  }
+
   @Test
   void badInputIsExitTwoWithOneLine() throws Exception {
     Path junk = tmp.resolve("junk.npy");
