@@ -60,6 +60,22 @@ class CallbacksTest {
   }
 
   @Test
+  void modelCheckpointWritesLoadableModels() {
+    try (KerasModel m = tiny()) {
+      m.fit(List.of(X), List.of(Y), FitOptions.defaults().setEpochs(2).setBatchSize(4)
+          .optVerbose(false).addCallback(new ModelCheckpoint(
+              tmp.resolve("ckpt_{epoch}.keras").toString(), "loss", false)));
+      for (String f : List.of("ckpt_01.keras", "ckpt_02.keras")) {
+        assertTrue(Files.exists(tmp.resolve(f)), f);
+      }
+      try (KerasModel back = org.kerasbridge.KerasBridge.loadKeras(tmp.resolve("ckpt_02.keras"),
+          Device.CPU)) {
+        assertEquals(m.weightValues(), back.weightValues());
+      }
+    }
+  }
+
+  @Test
   void csvLoggerWritesOneRowPerEpoch() throws Exception {
     Path csv = tmp.resolve("log.csv");
     try (KerasModel m = tiny()) {

@@ -20,10 +20,13 @@ import org.kerasbridge.graph.Device;
 import org.kerasbridge.io.KerasJson;
 import org.kerasbridge.io.ModelSpec;
 import org.kerasbridge.io.ModelWriters;
+import org.kerasbridge.io.savedmodel.SavedModel;
 import org.kerasbridge.io.savedmodel.SavedModelWriter;
 import org.kerasbridge.model.KerasModel;
 import org.kerasbridge.model.TensorSpec;
+import org.kerasbridge.ndarray.Npy;
 import org.kerasbridge.ndarray.NpyArray;
+import org.kerasbridge.parity.Comparison;
 
 /**
  * The Java half of the Python round trip: reads each model file, writes it in every format
@@ -37,9 +40,16 @@ import org.kerasbridge.ndarray.NpyArray;
  * tests take the first one's result (the test names say so).
  */
 final class RoundTrip {
-  /** One Java export of one source file. */
+  /**
+   * One Java export of one source file.
+   *
+   * @param javaError why Java could not read the source or write the export, or null
+   * @param checkedAs the id of the Python check that covers this export
+   * @param javaReload for a SavedModel: why TF Java ({@link SavedModel}) could not load it or
+   *     serve the expected outputs, or null
+   */
   record Export(String id, String source, String format, Path path, String javaError,
-      String checkedAs) {}
+      String checkedAs, String javaReload) {}
 
   final List<Export> exports = new ArrayList<>();
   final ArrayNode cases = KerasJson.nodes().arrayNode();
@@ -67,7 +77,7 @@ final class RoundTrip {
     } catch (RuntimeException e) {
       for (ModelWriters.Format f : ModelWriters.Format.values()) {
         exports.add(new Export(label + " -> " + name(f), label, name(f), null,
-            "Java could not read " + modelFile + ": " + e, null));
+            "Java could not read " + modelFile + ": " + e, null, null));
       }
       return;
     }
@@ -85,13 +95,20 @@ final class RoundTrip {
           ModelWriters.write(model, out, f, false);
         } catch (RuntimeException e) {
           exports.add(new Export(id, label, name(f), out, "Java could not write " + name(f)
-              + ": " + e, null));
+              + ": " + e, null, null));
           continue;
         } finally {
           millis.merge("write " + name(f), (System.nanoTime() - w0) / 1_000_000, Long::sum);
         }
         String checkedAs = first == null ? id : first + " -> " + name(f);
-        exports.add(new Export(id, label, name(f), out, null, checkedAs));
+        String reload = null;
+        if (f == ModelWriters.Format.SAVED_MODEL) {
+          long r0 = System.nanoTime();
+          reload = javaReload(out, inputs, expected, outputNames, atol, rtol);
+          millis.merge("reload savedmodel in TF Java", (System.nanoTime() - r0) / 1_000_000,
+              Long::sum);
+        }
+        exports.add(new Export(id, label, name(f), out, null, checkedAs, reload));
         if (first == null) {
           ObjectNode c = cases.addObject();
           c.put("id", id);
@@ -114,6 +131,42 @@ final class RoundTrip {
       }
     } finally {
       millis.merge("read+write total", (System.nanoTime() - t0) / 1_000_000, Long::sum);
+    }
+  }
+
+  /**
+   * Loads a written SavedModel with TF Java and runs it on the probe inputs, outputs matched by
+   * signature name; null when it serves the expected outputs, else what went wrong.
+   */
+  static String javaReload(Path dir, List<Path> inputs, List<Path> expected,
+      List<String> outputNames, double atol, double rtol) {
+    try (SavedModel sm = SavedModel.load(dir)) {
+      List<NpyArray> xs = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        xs.add(Npy.read(inputs.get(i)).castTo(sm.inputs().get(i).dtype()));
+      }
+      List<NpyArray> ys = sm.predict(xs, Integer.MAX_VALUE);
+      List<String> problems = new ArrayList<>();
+      for (int k = 0; k < expected.size(); k++) {
+        int at = -1;
+        for (int j = 0; j < sm.outputs().size(); j++) {
+          if (sm.outputs().get(j).name().equals(outputNames.get(k))) {
+            at = j;
+          }
+        }
+        if (at < 0) {
+          problems.add("no output '" + outputNames.get(k) + "' in " + sm.outputs());
+          continue;
+        }
+        Comparison c = Comparison.of(outputNames.get(k), ys.get(at), Npy.read(expected.get(k)),
+            atol, rtol);
+        if (!c.passed()) {
+          problems.add(c.report());
+        }
+      }
+      return problems.isEmpty() ? null : String.join("; ", problems);
+    } catch (RuntimeException e) {
+      return "TF Java could not load or run it: " + e;
     }
   }
 
