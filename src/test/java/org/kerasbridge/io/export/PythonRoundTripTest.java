@@ -1,0 +1,139 @@
+package org.kerasbridge.io.export;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.kerasbridge.fixtures.Fixtures;
+import org.kerasbridge.io.KerasJson;
+
+/**
+ * Every fixture under {@code models/} (seeds and per-layer cases), in every format it exists in
+ * that KerasBridge reads into a Keras model ({@code model.keras}, {@code model.h5},
+ * {@code model_keras2.h5}), plus every corpus file in {@code ../shared/keras-corpus} that
+ * KerasBridge runs with parity: Java reads it and writes {@code .keras}, {@code .h5} and a
+ * SavedModel into one temporary directory; then ONE Python process
+ * ({@code python-reference/roundtrip.py}) loads each with Keras 3.15 ({@code load_model},
+ * {@code safe_mode=True}) or TensorFlow ({@code tf.saved_model.load}), runs it on the probe inputs
+ * and compares with the outputs Keras computed for the original (fixture tolerance, 1e-5; corpus
+ * 1e-4). TF Java also reloads each SavedModel ({@code io.savedmodel.SavedModel}) and must serve
+ * the same outputs. One dynamic test per source file and written format.
+ *
+ * <p>Stateful fixtures compare the first call after loading ({@code output_0}). Without the
+ * pinned Python venv the test is skipped with a visible reason ({@link PythonEnv}).
+ */
+class PythonRoundTripTest {
+  private static final long PYTHON_TIMEOUT_SECONDS = 900;
+
+  @TempDir
+  Path tmp;
+
+  @TestFactory
+  Stream<DynamicTest> everyFixtureRoundTripsThroughPython() throws IOException {
+    if (PythonEnv.python() == null) {
+      System.err.println("[PythonRoundTripTest] " + PythonEnv.missingReason());
+    }
+    assumeTrue(PythonEnv.python() != null, PythonEnv::missingReason);
+    long t0 = System.nanoTime();
+    RoundTrip rt = new RoundTrip(tmp);
+    for (Fixtures.Fixture f : Fixtures.all()) {
+      addFixture(rt, f);
+    }
+    int fixtureExports = rt.exports.size();
+    addCorpus(rt);
+    long javaMillis = (System.nanoTime() - t0) / 1_000_000;
+    Path report = tmp.resolve("report.json");
+    Path log = tmp.resolve("roundtrip.log");
+    long p0 = System.nanoTime();
+    JsonNode r = PythonEnv.run(rt.manifest(), report, log, PYTHON_TIMEOUT_SECONDS);
+    long pythonMillis = (System.nanoTime() - p0) / 1_000_000;
+    System.out.printf("[PythonRoundTripTest] %d exports (%d fixture, %d corpus), %d Python"
+        + " checks; Java read+write+reload %.1f s %s; Python %.1f s (Keras %s, TF %s)%n",
+        rt.exports.size(), fixtureExports, rt.exports.size() - fixtureExports, rt.cases.size(),
+        javaMillis / 1000.0, rt.millis, pythonMillis / 1000.0,
+        r.path("versions").path("keras").asText(), r.path("versions").path("tensorflow").asText());
+    Map<String, JsonNode> results = RoundTrip.results(r);
+    List<DynamicTest> tests = new ArrayList<>();
+    for (RoundTrip.Export e : rt.exports) {
+      String name = e.id() + (e.checkedAs() != null && !e.checkedAs().equals(e.id())
+          ? " (same export as " + e.checkedAs() + ")" : "");
+      tests.add(DynamicTest.dynamicTest(name, () -> {
+        assertNull(e.javaError(), e.javaError());
+        JsonNode res = results.get(e.checkedAs());
+        if (res == null) {
+          fail("Python reported nothing for " + e.checkedAs() + "; log: " + PythonEnv.tail(log));
+        }
+        assertTrue(res.path("ok").asBoolean(), e.id() + ": Python: "
+            + res.path("error").asText());
+        assertNull(e.javaReload(), e.javaReload());
+      }));
+    }
+    return tests.stream();
+  }
+
+  static void addFixture(RoundTrip rt, Fixtures.Fixture f) {
+    List<Path> ins = files(f.dir(), f.json().path("inputs"));
+    List<Path> outs = files(f.dir(), f.json().path("outputs"));
+    Map<String, String> seen = new HashMap<>();
+    for (String src : f.formats()) {
+      if (src.equals("saved_model")) {
+        continue; // a SavedModel holds no Keras config: nothing to convert from
+      }
+      rt.add(f.name() + " " + src, f.dir().resolve(src), ins, outs, f.atol(), f.rtol(),
+          f.name(), seen);
+    }
+  }
+
+  /** The corpus files whose expectation is parity (the Lambda ones are refused on reading). */
+  static void addCorpus(RoundTrip rt) {
+    Path corpus = PythonEnv.repo().resolve("../shared/keras-corpus").normalize();
+    String prop = System.getProperty("keras.corpus", System.getenv("KERAS_CORPUS"));
+    if (prop != null && !prop.isBlank()) {
+      corpus = Path.of(prop);
+    }
+    if (!Files.isDirectory(corpus)) {
+      System.err.println("[PythonRoundTripTest] keras-corpus not found at " + corpus
+          + ": corpus round trips skipped");
+      return;
+    }
+    try (Stream<Path> dirs = Files.list(corpus)) {
+      for (Path d : dirs.sorted().toList()) {
+        Path ref = d.resolve("keras_ref.json");
+        if (!Files.isRegularFile(ref) || !Files.isRegularFile(d.resolve("model.h5"))) {
+          continue;
+        }
+        JsonNode j = KerasJson.MAPPER.readTree(ref.toFile());
+        if (!"parity".equals(j.path("expected").asText())) {
+          continue;
+        }
+        rt.add("corpus/" + d.getFileName() + " model.h5", d.resolve("model.h5"),
+            files(d, j.path("inputs")), files(d, j.path("outputs")),
+            j.path("tolerance").path("atol").asDouble(1e-4),
+            j.path("tolerance").path("rtol").asDouble(1e-4), "corpus/" + d.getFileName(),
+            new HashMap<>());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Path> files(Path dir, JsonNode list) {
+    List<Path> out = new ArrayList<>();
+    list.forEach(n -> out.add(dir.resolve(n.path("file").asText())));
+    return out;
+  }
+}
