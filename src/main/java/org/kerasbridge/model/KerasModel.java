@@ -79,16 +79,26 @@ public final class KerasModel implements InferenceModel {
     if (spec.modelConfig() == null) {
       throw new InvalidInputException(spec.source() + ": the file holds no model config");
     }
-    Problems problems = new Problems(spec.source().toString());
     // A Keras 1 .h5 carries no keras_version; its layers still mean what Keras 1 meant.
     String version = spec.format() == ModelSpec.Format.H5_KERAS2 && spec.kerasVersion().isEmpty()
         ? "1" : spec.kerasVersion();
-    LayerContext ctx = LayerRegistry.context(problems, version);
-    Functional root = Functional.topLevel(spec.modelConfig(), ctx);
+    return create(spec, version, device, 1337);
+  }
+
+  /**
+   * Builds the layers (reporting every problem at once), traces the inference graph when the
+   * input shapes are static, and loads (or initializes) the weights.
+   */
+  private static KerasModel create(ModelSpec spec, String kerasVersion, Device device,
+      long seed) {
+    Problems problems = new Problems(spec.source().toString());
+    Functional root = Functional.topLevel(spec.modelConfig(),
+        LayerRegistry.context(problems, kerasVersion));
     problems.throwIfAny();
     KerasModel m = new KerasModel(spec.source().toString(), root, device);
     try {
       m.spec = spec;
+      m.initSeed = seed;
       if (m.allStaticShapes()) {
         m.trace(m.defaultShapes());
         m.ensureWeightsLoaded();
@@ -255,22 +265,7 @@ public final class KerasModel implements InferenceModel {
     ModelSpec s = new ModelSpec(java.nio.file.Path.of("<java:" + modelConfig.path("config")
         .path("name").asText("model") + ">"), null, "", modelConfig, Map.of(), null, Map.of(),
         List.of());
-    Problems problems = new Problems(s.source().toString());
-    Functional root = Functional.topLevel(modelConfig, LayerRegistry.context(problems, ""));
-    problems.throwIfAny();
-    KerasModel m = new KerasModel(s.source().toString(), root, device);
-    try {
-      m.spec = s;
-      m.initSeed = seed;
-      if (m.allStaticShapes()) {
-        m.trace(m.defaultShapes());
-        m.ensureWeightsLoaded();
-      }
-      return m;
-    } catch (RuntimeException e) {
-      m.close();
-      throw e;
-    }
+    return create(s, "", device, seed);
   }
 
   /** Gives every weight its initializer's values (a model built in Java, not read from a file). */
