@@ -19,11 +19,19 @@ MANIFEST.json: {"cases": [case, ...]}, each case one of
 
   train: a compiled model Java trained, saved with its optimizer state; resume training
     {"id": str, "kind": "train", "path": str, "x": npy, "y": npy,
-     "expected_iterations": int, "expected_loss": float | null, "loss_atol": float}
+     "expected_iterations": int, "expected_loss": float | null, "loss_atol": float,
+     "train_step": bool (default true)}
     load_model (compiled from the file's compile_config, optimizer variables restored), check
-    optimizer.iterations, then train_on_batch(x, y) once: it must run, and when
+    optimizer.iterations, then (unless train_step is false) train_on_batch(x, y) once: it must
+    run, and when
     expected_loss is given its loss (computed before the update, as Keras reports it) must match
     Java's loss for the same next step.
+
+  hdf5: an HDF5 file (KerasBridge's own HDF5 writer), read with h5py alone
+    {"id": str, "kind": "hdf5", "path": str, "expected": {path: node, ...}}
+    node = {"attrs": {name: str | [str, ...]}, "dtype": str, "shape": [int, ...],
+            "values": [first values...]} (datasets) or {"attrs": {...}} (groups); the file's
+    tree must be exactly that (every group and dataset, every attribute).
 
 REPORT.json: {"versions": {...}, "results": [{"id", "ok", "max_abs_diff", "error"}, ...]}.
 One line per case is also printed ("ok ID" / "FAIL ID: reason"). Exit code 0 when the report
@@ -106,6 +114,8 @@ def check_train(keras, tf, case):
     if it != case["expected_iterations"]:
         raise ValueError(f"optimizer.iterations is {it}, expected {case['expected_iterations']}"
                          " (optimizer state not restored?)")
+    if not case.get("train_step", True):
+        return 0.0, None
     x = np.load(case["x"])
     y = np.load(case["y"])
     logs = model.train_on_batch(x, y, return_dict=True)
@@ -122,14 +132,56 @@ def check_train(keras, tf, case):
     return d, None
 
 
+def hdf5_tree(path):
+    import h5py
+
+    def attrs(o):
+        out = {}
+        for k, v in o.attrs.items():
+            if isinstance(v, bytes):
+                v = v.decode("utf-8")
+            elif isinstance(v, np.ndarray):
+                v = [x.decode("utf-8") if isinstance(x, bytes) else
+                     (x if isinstance(x, str) else float(x)) for x in v.tolist()]
+            out[k] = v
+        return out
+
+    tree = {}
+    with h5py.File(path, "r") as f:
+        tree["/"] = {"attrs": attrs(f)}
+
+        def visit(name, o):
+            node = {"attrs": attrs(o)}
+            if isinstance(o, h5py.Dataset):
+                node["dtype"] = o.dtype.str.lstrip("<>|=")
+                node["shape"] = list(o.shape)
+                node["values"] = np.asarray(o[()]).reshape(-1)[:10].tolist()
+            tree["/" + name] = node
+        f.visititems(visit)
+    return tree
+
+
+def check_hdf5(case):
+    tree = hdf5_tree(case["path"])
+    exp = case["expected"]
+    problems = []
+    for k in sorted(set(tree) | set(exp)):
+        if tree.get(k) != exp.get(k):
+            problems.append(f"{k}: h5py reads {str(tree.get(k))[:200]}, expected {str(exp.get(k))[:200]}")
+    return 0.0, "; ".join(problems[:5]) or None
+
+
 def main(argv):
     if len(argv) != 3:
         print(__doc__)
         return 2
     with open(argv[1]) as f:
         cases = json.load(f)["cases"]
-    import keras
-    import tensorflow as tf
+    if all(c.get("kind") == "hdf5" for c in cases):
+        keras = tf = None  # h5py alone: no need to pay for importing TensorFlow
+    else:
+        import keras
+        import tensorflow as tf
 
     results = []
     start = time.time()
@@ -137,9 +189,12 @@ def main(argv):
         kind = case.get("kind", "predict")
         t0 = time.time()
         try:
-            # garbage collection costs ~0.2 s a call: collect only now and then
-            keras.backend.clear_session(free_memory=(n % 100 == 99))
-            if kind == "train":
+            if keras is not None:
+                # garbage collection costs ~0.2 s a call: collect only now and then
+                keras.backend.clear_session(free_memory=(n % 100 == 99))
+            if kind == "hdf5":
+                diff, err = check_hdf5(case)
+            elif kind == "train":
                 diff, err = check_train(keras, tf, case)
             else:
                 diff, err = check_predict(keras, tf, case)
@@ -153,8 +208,8 @@ def main(argv):
         print(("ok   " if ok else "FAIL ") + case["id"] + ("" if ok else ": " + err.splitlines()[0]),
               flush=True)
     report = {
-        "versions": {"keras": keras.__version__, "tensorflow": tf.__version__,
-                     "numpy": np.__version__},
+        "versions": {"keras": keras.__version__ if keras else None,
+                     "tensorflow": tf.__version__ if tf else None, "numpy": np.__version__},
         "seconds": round(time.time() - start, 1),
         "results": results,
     }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Load, run and check Keras models on TensorFlow Java.",
     subcommands = {SummaryCommand.class, PredictCommand.class, ParityCommand.class,
-        FitCommand.class, TutorialCommand.class, CommandLine.HelpCommand.class})
+        FitCommand.class, ConvertCommand.class, TutorialCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int CHECK_FAILED = 1;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
  * {@link Tutorials}); its last line on stdout is one JSON object of results.
  */
 @Command(name = "tutorial", mixinStandardHelpOptions = true,
-    description = {"Run one of the articles' examples on MNIST with the article's settings:"
+    description = {"Run one of the source articles' examples with the article's settings:"
         + " progress on stdout, PNG pictures (always loss.png) into DIR, and as the last line"
         + " one JSON object of results."},
     footer = {"", "Exit codes: 0 ok, 2 bad input or usage, 3 internal error."})

@@ -109,6 +109,7 @@ public final class ModelWriters {
       throw new InvalidInputException(out + " exists; refusing to overwrite it (ask for"
           + " overwrite explicitly, e.g. --overwrite)");
     }
+    ensureBuilt(model);
     if (format == Format.SAVED_MODEL) {
       return SavedModelWriter.write(model, out, overwrite);
     }
@@ -123,11 +124,46 @@ public final class ModelWriters {
 
   /** The model made ready for the Keras writers (see {@link KerasExport#prepare}). */
   public static KerasExport prepare(KerasModel model) {
+    ensureBuilt(model);
     ModelSpec spec = model.toSpec();
     Map<String, List<WeightInfo>> info = weightInfo(model.root());
     Map<String, Map<String, long[]>> shapes = needsShapes(spec.modelConfig())
         ? tracedShapes(spec) : Map.of();
     return KerasExport.prepare(spec, info, shapes);
+  }
+
+  /**
+   * Makes sure the model's layers are built and its weights are in its graph, which
+   * {@link KerasModel#toSpec()} needs. A model whose input shapes have an unknown dimension
+   * besides the batch one (a variable-length sequence) is built on its first call only; it is
+   * called once here on zeros (unknown dimensions 1), then its states are reset, which leaves a
+   * never-called model as it was.
+   */
+  public static void ensureBuilt(KerasModel model) {
+    boolean built = true;
+    for (Layer l : model.root().layers()) {
+      if (!l.isBuilt() && !(l instanceof InputLayer)) {
+        built = false;
+      }
+    }
+    if (built) {
+      return;
+    }
+    List<org.kerasbridge.ndarray.NpyArray> zeros = new ArrayList<>();
+    for (TensorSpec s : model.inputs()) {
+      long[] shape = s.shape().clone();
+      long n = 1;
+      for (int i = 0; i < shape.length; i++) {
+        if (shape[i] < 0) {
+          shape[i] = 1;
+        }
+        n *= shape[i];
+      }
+      zeros.add(org.kerasbridge.ndarray.NpyArray.of(s.dtype(), shape,
+          java.nio.ByteBuffer.allocate((int) (n * s.dtype().itemSize()))));
+    }
+    model.predict(zeros, Integer.MAX_VALUE);
+    model.resetStates();
   }
 
   /** Per layer with weights: its weights' paths and legacy trainability, in weights order. */

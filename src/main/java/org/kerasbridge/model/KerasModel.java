@@ -584,6 +584,15 @@ public final class KerasModel implements InferenceModel {
     if (spec == null || spec.modelConfig() == null) {
       throw new KerasBridgeException(source + ": the model has no Keras config to write");
     }
+    if (traces.isEmpty()) {
+      // never called (variable-length inputs are traced on first use): the layers are not
+      // built, and the weights are still exactly the file's
+      if (spec.format() == null) {
+        throw new KerasBridgeException(source + ": a model with variable-length inputs must be"
+            + " called once (predict or fit) before it can be written");
+      }
+      return spec;
+    }
     ensureWeightsLoaded();
     Map<String, List<ModelSpec.NamedArray>> weights = new LinkedHashMap<>();
     for (Layer l : root.layers()) {

@@ -22,8 +22,7 @@ import org.kerasbridge.optimizers.Adadelta;
  * validated on the test set (the article reports test accuracy 0.9910).
  *
  * <p>Keras 3's Adadelta defaults to learning_rate 0.001, a thousand times smaller than the
- * Keras 2 default the example relied on; with it the model barely trains in 12 epochs. The
- * article's rate is written explicitly here.
+ * Keras 2 default the example relied on, so the article's rate is written explicitly here.
  */
 public final class MnistCnn {
   private MnistCnn() {}

@@ -17,10 +17,10 @@ import org.kerasbridge.viz.Histogram;
  * reports the mean code activation of each over the test set (the article: 6.6 vs 0.8). Writes
  * {@code code_histogram.png}, the distribution of the code activations of both models.
  *
- * <p>Keras 3 divides an activity penalty by the batch size; Keras 2, which the article used, did
- * not, so the article's penalty was {@code batch_size} (128) times stronger per sample than the
- * same {@code l1(10e-6)} in Keras 3. {@code --keras2-activity-penalty} multiplies the factor by the
- * batch size to reproduce the article's training objective.
+ * <p>Keras 3 (like tf.keras 2) divides an activity penalty by the batch size; standalone Keras 2
+ * did not, so there the same {@code l1(10e-6)} was {@code batch_size} (128) times stronger.
+ * {@code --keras2-activity-penalty} multiplies the factor by the batch size to train with Keras
+ * 2's objective (docs/tutorials.md compares the two).
  */
 public final class SparseAutoencoder {
   private SparseAutoencoder() {}

@@ -153,10 +153,6 @@ public final class TutorialRun {
     out.flush();
   }
 
-  PrintStream out() {
-    return out;
-  }
-
   /**
    * Keyword arguments as a Keras config ({@code kwargs("learning_rate", 1.0, "rho", 0.95)}), for
    * optimizers, so a tutorial spells out every hyperparameter as the article does.

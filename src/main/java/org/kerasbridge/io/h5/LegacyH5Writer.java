@@ -79,6 +79,10 @@ public final class LegacyH5Writer {
       Hdf5Writer.Group g = mw.group(layer);
       List<NamedArray> ws = export.weights().getOrDefault(layer, List.of());
       List<WeightInfo> info = export.info().getOrDefault(layer, List.of());
+      if (ws.size() != info.size()) {
+        throw new org.kerasbridge.KerasBridgeException(export.where() + ": layer '" + layer
+            + "' has " + ws.size() + " weight value(s) but " + info.size() + " weight path(s)");
+      }
       List<String> names = new ArrayList<>();
       List<NpyArray> values = new ArrayList<>();
       for (boolean pass : new boolean[] {true, false}) {

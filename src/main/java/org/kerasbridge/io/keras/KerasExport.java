@@ -54,6 +54,7 @@ import org.kerasbridge.ndarray.NpyArray;
  * @param optimizerName the optimizer's {@code name}, or null
  * @param legacyModel the model config an {@code .h5} stores: {@code class_name} and
  *     {@code config} of {@code model}
+ * @param where the model's source, for error messages
  * @param notes what was changed on the way
  */
 public record KerasExport(ObjectNode model, JsonNode normalized,
@@ -69,6 +70,18 @@ public record KerasExport(ObjectNode model, JsonNode normalized,
       "metrics", "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile",
       "auto_scale_loss");
   private static final double K2_HARD_SIGMOID_SCALE = 1.2;
+  /** The losses Keras 3.15 knows by name ({@code keras.losses.ALL_OBJECTS_DICT}). */
+  private static final Set<String> KERAS_LOSSES = Set.of("BinaryCrossentropy",
+      "BinaryFocalCrossentropy", "CTC", "CategoricalCrossentropy", "CategoricalFocalCrossentropy",
+      "CategoricalHinge", "Circle", "CosineSimilarity", "Dice", "Hinge", "Huber", "KLDivergence",
+      "LogCosh", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
+      "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge",
+      "Tversky", "bce", "binary_crossentropy", "binary_focal_crossentropy",
+      "categorical_crossentropy", "categorical_focal_crossentropy", "categorical_hinge", "circle",
+      "cosine_similarity", "ctc", "dice", "hinge", "huber", "kl_divergence", "kld", "log_cosh",
+      "mae", "mape", "mean_absolute_error", "mean_absolute_percentage_error",
+      "mean_squared_error", "mean_squared_logarithmic_error", "mse", "msle", "poisson",
+      "sparse_categorical_crossentropy", "squared_hinge", "tversky");
 
   /**
    * @param spec the model, e.g. {@link org.kerasbridge.model.KerasModel#toSpec()}
@@ -175,6 +188,13 @@ public record KerasExport(ObjectNode model, JsonNode normalized,
     if (!dropped.isEmpty()) {
       notes.add("compile config: dropped " + dropped + " (not arguments of Keras 3's compile)");
     }
+    List<String> unknown = new ArrayList<>();
+    unknownLosses(out.get("loss"), unknown);
+    if (!unknown.isEmpty()) {
+      notes.add("compile config not written: loss " + unknown + " is not a built-in Keras loss"
+          + " (a custom function?), so Keras could not compile the model from it");
+      return null;
+    }
     JsonNode opt = out.get("optimizer");
     if (opt == null || opt.isNull()) {
       notes.add("compile config not written: it has no optimizer");
@@ -234,6 +254,28 @@ public record KerasExport(ObjectNode model, JsonNode normalized,
       out.put("jit_compile", false);
     }
     return out;
+  }
+
+  private static void unknownLosses(JsonNode loss, List<String> out) {
+    if (loss == null || loss.isNull()) {
+      return;
+    }
+    if (loss.isTextual()) {
+      String n = loss.asText();
+      if (!KERAS_LOSSES.contains(n) && !KERAS_LOSSES.contains(n.toLowerCase(java.util.Locale.ROOT))) {
+        out.add(n);
+      }
+    } else if (loss.isObject() && loss.has("class_name")) {
+      String cls = loss.path("class_name").asText();
+      String module = loss.path("module").asText("keras.losses");
+      if (cls.equals("function")) {
+        unknownLosses(loss.path("config"), out);
+      } else if (!KERAS_LOSSES.contains(cls) || !module.startsWith("keras")) {
+        out.add(cls);
+      }
+    } else {
+      loss.forEach(l -> unknownLosses(l, out));
+    }
   }
 
   private static JsonNode keras3Loss(JsonNode loss) {

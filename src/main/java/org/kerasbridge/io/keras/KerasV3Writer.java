@@ -79,8 +79,13 @@ public final class KerasV3Writer {
     for (V3WeightLayout.Node n : V3WeightLayout.flatten(layout)) {
       Hdf5Writer.Group vars = root.groupPath(n.path()).group("vars");
       vars.attribute("name", n.name());
-      List<NamedArray> ws = export.weights().get(n.layer());
+      List<NamedArray> ws = export.weights().getOrDefault(n.layer(), List.of());
       for (int i = 0; i < n.own().size(); i++) {
+        if (n.own().get(i) >= ws.size()) {
+          throw new org.kerasbridge.KerasBridgeException(export.where() + ": layer '"
+              + n.layer() + "' has " + ws.size() + " weight value(s); its weights file layout"
+              + " needs weight " + n.own().get(i));
+        }
         vars.dataset(Integer.toString(i), ws.get(n.own().get(i)).array());
       }
     }

@@ -31,7 +31,6 @@ import org.kerasbridge.io.ConfigNormalizer;
  *       InputLayer's dtype). Keras 3 only uses {@code keras_history} to rewire a tensor, but it
  *       refuses a tensor without a shape.
  * </ul>
- *
  */
 final class V3ConfigWriter {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;

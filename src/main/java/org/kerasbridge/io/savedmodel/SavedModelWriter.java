@@ -72,6 +72,7 @@ public final class SavedModelWriter {
    * @return notes on the export (empty)
    */
   public static List<String> write(KerasModel model, Path out, boolean overwrite) {
+    org.kerasbridge.io.ModelWriters.ensureBuilt(model);
     ModelSpec spec = model.toSpec();
     ModelSpec inference = new ModelSpec(spec.source(), spec.format(), spec.kerasVersion(),
         spec.modelConfig(), spec.weights(), null, Map.of(), spec.translations());
@@ -108,8 +109,16 @@ public final class SavedModelWriter {
       ins.add(p);
     }
     CallContext ctx = new CallContext(rt, false, 0);
-    Functional.Traced traced = fresh.root().trace(rt.tf().withSubScope("serving"), ins, null,
-        ctx);
+    Functional.Traced traced;
+    try {
+      traced = fresh.root().trace(rt.tf().withSubScope("serving"), ins, null, ctx);
+    } catch (org.kerasbridge.UnsupportedFeatureException e) {
+      throw e;
+    } catch (KerasBridgeException e) {
+      throw new org.kerasbridge.UnsupportedFeatureException(spec.source() + ": cannot export a"
+          + " SavedModel, whose one graph must serve every input shape the signature admits: "
+          + e.getMessage());
+    }
     loadWeights(fresh, spec);
     fresh.resetStates();
     Ops outOps = rt.tf().withSubScope("serving_outputs");

@@ -31,22 +31,35 @@ public final class PythonEnv {
     return p;
   }
 
-  /** The Python interpreter to use, or null when there is none. */
+  /**
+   * The Python interpreter to use, or null when there is none. The default venv counts only once
+   * {@code venv.sh} finished installing into it (its {@code .requirements.sha256} stamp exists),
+   * so a half-built venv skips rather than fails.
+   */
   public static Path python() {
     String s = System.getProperty("kerasbridge.python");
     if (s == null || s.isBlank()) {
       s = System.getenv("KERASBRIDGE_PYTHON");
     }
-    Path p = s == null || s.isBlank() ? repo().resolve("python-reference/.venv/bin/python")
-        : Path.of(s);
-    return Files.isExecutable(p) ? p : null;
+    if (s != null && !s.isBlank()) {
+      Path p = Path.of(s);
+      return Files.isExecutable(p) ? p : null;
+    }
+    Path venv = repo().resolve("python-reference/.venv");
+    Path p = venv.resolve("bin/python");
+    return Files.isExecutable(p) && Files.isRegularFile(venv.resolve(".requirements.sha256"))
+        ? p : null;
   }
 
   /** Why the Python checks cannot run, for the skip message. */
   public static String missingReason() {
-    return "Python round-trip checks SKIPPED: no pinned Python venv at "
-        + repo().resolve("python-reference/.venv/bin/python") + " (build it offline with"
-        + " 'bash python-reference/venv.sh', as .ci/run does, or set -Dkerasbridge.python)";
+    String s = System.getProperty("kerasbridge.python", System.getenv("KERASBRIDGE_PYTHON"));
+    String where = s != null && !s.isBlank() ? s + " (from -Dkerasbridge.python /"
+        + " KERASBRIDGE_PYTHON) is not an executable"
+        : "no pinned Python venv at " + repo().resolve("python-reference/.venv")
+            + " (or venv.sh did not finish installing into it)";
+    return "Python round-trip checks SKIPPED: " + where + "; build the venv offline with"
+        + " 'bash python-reference/venv.sh', as .ci/run does";
   }
 
   /** {@code roundtrip.py}. */

@@ -7,18 +7,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kerasbridge.KerasBridge;
 import org.kerasbridge.graph.Device;
 import org.kerasbridge.io.KerasJson;
-import org.kerasbridge.io.ModelSpec;
 import org.kerasbridge.io.ModelWriters;
 import org.kerasbridge.io.savedmodel.SavedModel;
 import org.kerasbridge.io.savedmodel.SavedModelWriter;
@@ -30,21 +26,15 @@ import org.kerasbridge.parity.Comparison;
 
 /**
  * The Java half of the Python round trip: reads each model file, writes it in every format
- * KerasBridge writes into one directory, and lists what Python must check in a manifest for
- * {@code python-reference/roundtrip.py}.
- *
- * <p>Two source files of one fixture that read into the same model (same config, weights, compile
- * config and optimizer state: typically a fixture's {@code model.keras} and {@code model.h5}) make
- * byte-for-byte the same exports apart from the save date, since the writers are deterministic
- * functions of what was read; the second one is written but not checked again in Python, and its
- * tests take the first one's result (the test names say so).
+ * KerasBridge writes into one directory, reloads each SavedModel with TF Java, and lists what
+ * Python must check in a manifest for {@code python-reference/roundtrip.py}.
  */
 final class RoundTrip {
   /**
    * One Java export of one source file.
    *
    * @param javaError why Java could not read the source or write the export, or null
-   * @param checkedAs the id of the Python check that covers this export
+   * @param checkedAs the id of the Python check of this export
    * @param javaReload for a SavedModel: why TF Java ({@link SavedModel}) could not load it or
    *     serve the expected outputs, or null
    */
@@ -61,32 +51,29 @@ final class RoundTrip {
   }
 
   /**
-   * Reads {@code modelFile}, writes it as .keras, .h5 and SavedModel, and adds a Python check of
+   * Reads {@code modelFile}, writes it in each of {@code formats}, and adds a Python check of
    * each against the expected outputs.
    *
    * @param label the test label prefix, e.g. {@code layers/dense model.h5}
-   * @param dedupKey exports of sources with equal dedup key and equal content are checked once
    */
   void add(String label, Path modelFile, List<Path> inputs, List<Path> expected, double atol,
-      double rtol, String dedupKey, Map<String, String> seen) {
+      double rtol, List<ModelWriters.Format> formats) {
     String stem = label.replaceAll("[^A-Za-z0-9_.-]", "_");
     long t0 = System.nanoTime();
     KerasModel model;
     try {
       model = KerasBridge.loadKeras(modelFile, Device.CPU);
     } catch (RuntimeException e) {
-      for (ModelWriters.Format f : ModelWriters.Format.values()) {
+      for (ModelWriters.Format f : formats) {
         exports.add(new Export(label + " -> " + name(f), label, name(f), null,
             "Java could not read " + modelFile + ": " + e, null, null));
       }
       return;
     }
     try (model) {
-      String fingerprint = dedupKey + "#" + fingerprint(model.toSpec());
-      String first = seen.get(fingerprint);
       List<String> inputNames = model.inputs().stream().map(TensorSpec::name).toList();
       List<String> outputNames = SavedModelWriter.outputNames(model.root().outputNames());
-      for (ModelWriters.Format f : ModelWriters.Format.values()) {
+      for (ModelWriters.Format f : formats) {
         String id = label + " -> " + name(f);
         Path out = dir.resolve(stem + (f == ModelWriters.Format.KERAS ? ".keras"
             : f == ModelWriters.Format.H5 ? ".h5" : ".savedmodel"));
@@ -100,7 +87,6 @@ final class RoundTrip {
         } finally {
           millis.merge("write " + name(f), (System.nanoTime() - w0) / 1_000_000, Long::sum);
         }
-        String checkedAs = first == null ? id : first + " -> " + name(f);
         String reload = null;
         if (f == ModelWriters.Format.SAVED_MODEL) {
           long r0 = System.nanoTime();
@@ -108,26 +94,21 @@ final class RoundTrip {
           millis.merge("reload savedmodel in TF Java", (System.nanoTime() - r0) / 1_000_000,
               Long::sum);
         }
-        exports.add(new Export(id, label, name(f), out, null, checkedAs, reload));
-        if (first == null) {
-          ObjectNode c = cases.addObject();
-          c.put("id", id);
-          c.put("format", name(f));
-          c.put("path", out.toString());
-          ArrayNode in = c.putArray("inputs");
-          inputs.forEach(p -> in.add(p.toString()));
-          ArrayNode ex = c.putArray("expected");
-          expected.forEach(p -> ex.add(p.toString()));
-          ArrayNode inn = c.putArray("input_names");
-          inputNames.forEach(inn::add);
-          ArrayNode on = c.putArray("output_names");
-          outputNames.forEach(on::add);
-          c.put("atol", atol);
-          c.put("rtol", rtol);
-        }
-      }
-      if (first == null) {
-        seen.put(fingerprint, label);
+        exports.add(new Export(id, label, name(f), out, null, id, reload));
+        ObjectNode c = cases.addObject();
+        c.put("id", id);
+        c.put("format", name(f));
+        c.put("path", out.toString());
+        ArrayNode in = c.putArray("inputs");
+        inputs.forEach(p -> in.add(p.toString()));
+        ArrayNode ex = c.putArray("expected");
+        expected.forEach(p -> ex.add(p.toString()));
+        ArrayNode inn = c.putArray("input_names");
+        inputNames.forEach(inn::add);
+        ArrayNode on = c.putArray("output_names");
+        outputNames.forEach(on::add);
+        c.put("atol", atol);
+        c.put("rtol", rtol);
       }
     } finally {
       millis.merge("read+write total", (System.nanoTime() - t0) / 1_000_000, Long::sum);
@@ -198,32 +179,5 @@ final class RoundTrip {
       case H5 -> "h5";
       case SAVED_MODEL -> "savedmodel";
     };
-  }
-
-  /** A digest of what the writers write: config, weights, compile config, optimizer state. */
-  static String fingerprint(ModelSpec spec) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(KerasJson.write(spec.modelConfig()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      md.update(String.valueOf(spec.compileConfig()).getBytes(
-          java.nio.charset.StandardCharsets.UTF_8));
-      md.update(String.valueOf(spec.format() == ModelSpec.Format.H5_KERAS2).getBytes(
-          java.nio.charset.StandardCharsets.UTF_8));
-      spec.weights().forEach((k, v) -> {
-        md.update(k.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        v.forEach(a -> digest(md, a.array()));
-      });
-      spec.optimizerVariables().values().forEach(a -> digest(md, a));
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void digest(MessageDigest md, NpyArray a) {
-    md.update(a.dtype().descr().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    md.update(java.util.Arrays.toString(a.shape()).getBytes(
-        java.nio.charset.StandardCharsets.UTF_8));
-    md.update(a.data());
   }
 }
