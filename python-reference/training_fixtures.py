@@ -184,6 +184,26 @@ FIXTURES = {
         lambda: mlp(), lambda: opt.SGD(learning_rate=1.0, global_clipnorm=0.1),
         lambda: los.MeanSquaredError(), "regression", "SGD with global_clipnorm=0.1",
         clip=("global_clipnorm", 0.1)),
+    "sgd_inverse_time_decay_staircase_mse": F(
+        lambda: mlp(),
+        lambda: opt.SGD(learning_rate=opt.schedules.InverseTimeDecay(
+            initial_learning_rate=0.2, decay_steps=3, decay_rate=0.5, staircase=True)),
+        lambda: los.MeanSquaredError(), "regression",
+        "SGD with InverseTimeDecay(0.2, decay_steps=3, decay_rate=0.5, staircase=True)"),
+    "adam_piecewise_constant_decay_mse": F(
+        lambda: mlp(),
+        lambda: opt.Adam(learning_rate=opt.schedules.PiecewiseConstantDecay(
+            boundaries=[2, 5], values=[0.02, 0.01, 0.005])),
+        lambda: los.MeanSquaredError(), "regression",
+        "Adam with PiecewiseConstantDecay(boundaries [2, 5], values [0.02, 0.01, 0.005])"),
+    "rmsprop_cosine_decay_warmup_mse": F(
+        lambda: mlp(),
+        lambda: opt.RMSprop(learning_rate=opt.schedules.CosineDecay(
+            initial_learning_rate=0.001, decay_steps=5, alpha=0.1, warmup_target=0.01,
+            warmup_steps=3)),
+        lambda: los.MeanSquaredError(), "regression",
+        "RMSprop with CosineDecay(0.001, decay_steps=5, alpha=0.1, warmup_target=0.01, "
+        "warmup_steps=3): linear warmup, then cosine decay, clamped at the end"),
     "sgd_exponential_decay_mse": F(
         lambda: mlp(),
         lambda: opt.SGD(learning_rate=opt.schedules.ExponentialDecay(
