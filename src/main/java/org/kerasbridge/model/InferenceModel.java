@@ -25,6 +25,23 @@ public interface InferenceModel extends AutoCloseable {
     return predict(inputs, 32);
   }
 
+  /**
+   * {@link #predict(List, int)} on TF Java NdArrays (one per input, in order), returning one
+   * float NdArray per output.
+   */
+  default List<org.tensorflow.ndarray.FloatNdArray> predictNd(
+      List<? extends org.tensorflow.ndarray.NdArray<?>> inputs, int batchSize) {
+    List<NpyArray> in = new java.util.ArrayList<>();
+    for (org.tensorflow.ndarray.NdArray<?> a : inputs) {
+      in.add(NpyArray.fromNdArray(a));
+    }
+    List<org.tensorflow.ndarray.FloatNdArray> out = new java.util.ArrayList<>();
+    for (NpyArray y : predict(in, batchSize)) {
+      out.add(y.castTo(org.kerasbridge.ndarray.DType.FLOAT32).asFloats());
+    }
+    return out;
+  }
+
   /** A human-readable description of the model, as {@code summary} prints it. */
   String summary();
 

@@ -72,6 +72,42 @@ public final class NpyArray {
     return new NpyArray(DType.UINT8, shape, ByteBuffer.wrap(values.clone()));
   }
 
+  /**
+   * Copies a TF Java NdArray (float, double, int, long or byte — bytes as uint8) into an array,
+   * in one bulk read.
+   */
+  public static NpyArray fromNdArray(org.tensorflow.ndarray.NdArray<?> a) {
+    long[] shape = a.shape().asArray();
+    long n = elementCount(shape);
+    if (a instanceof FloatNdArray f) {
+      ByteBuffer b = allocate(n * 4);
+      f.copyTo(DataBuffers.of(b.asFloatBuffer()));
+      return new NpyArray(DType.FLOAT32, shape, b);
+    }
+    if (a instanceof DoubleNdArray d) {
+      ByteBuffer b = allocate(n * 8);
+      d.copyTo(DataBuffers.of(b.asDoubleBuffer()));
+      return new NpyArray(DType.FLOAT64, shape, b);
+    }
+    if (a instanceof IntNdArray i) {
+      ByteBuffer b = allocate(n * 4);
+      i.copyTo(DataBuffers.of(b.asIntBuffer()));
+      return new NpyArray(DType.INT32, shape, b);
+    }
+    if (a instanceof LongNdArray l) {
+      ByteBuffer b = allocate(n * 8);
+      l.copyTo(DataBuffers.of(b.asLongBuffer()));
+      return new NpyArray(DType.INT64, shape, b);
+    }
+    if (a instanceof org.tensorflow.ndarray.ByteNdArray bytes) {
+      ByteBuffer b = allocate(n);
+      bytes.copyTo(DataBuffers.of(b));
+      return new NpyArray(DType.UINT8, shape, b);
+    }
+    throw new InvalidInputException("NdArray of " + a.getClass().getSimpleName()
+        + " has no .npy equivalent here (float, double, int, long or byte)");
+  }
+
   /** Copies a tensor of a supported type. The caller still owns (and closes) the tensor. */
   public static NpyArray fromTensor(Tensor tensor) {
     DType dtype = DType.fromDataType(tensor.dataType()).orElseThrow(() ->

@@ -60,6 +60,20 @@ class ModelBuilderTest {
   }
 
   @Test
+  void predictTakesAndReturnsNdArrays() {
+    var f = Fixtures.seeds().stream().filter(x -> x.name().equals("mlp_classifier"))
+        .findFirst().orElseThrow();
+    try (KerasModel keras = KerasBridge.loadKeras(f.dir().resolve("model.keras"), Device.CPU)) {
+      org.tensorflow.ndarray.FloatNdArray x = org.tensorflow.ndarray.NdArrays.ofFloats(
+          org.tensorflow.ndarray.Shape.of(f.inputs().get(0).shape()));
+      f.inputs().get(0).asFloats().copyTo(x);
+      org.tensorflow.ndarray.FloatNdArray y = keras.predictNd(List.of(x), 3).get(0);
+      Comparison c = Comparison.of("nd", NpyArray.fromNdArray(y), f.outputs().get(0), 1e-5, 0);
+      assertTrue(c.passed(), c.report());
+    }
+  }
+
+  @Test
   void initializersFollowKerasDistributions() {
     try (KerasModel m = mlp(7)) {
       float[] kernel = m.weightValues().get("dense/kernel").toFloatArray();
