@@ -206,7 +206,22 @@ public abstract class Layer {
   }
 
   /** A weight with the regularizer Keras applies to it ({@code kernel_regularizer}, ...). */
-  public record RegularizedWeight(Weight weight, Regularizer regularizer) {}
+  public record RegularizedWeight(Weight weight, Regularizer regularizer) {
+    /**
+     * The pairs among {@code (weight, regularizer, weight, regularizer, ...)} where both are
+     * set (a layer without bias, or without a bias regularizer, contributes nothing).
+     */
+    public static List<RegularizedWeight> present(Object... weightRegularizerPairs) {
+      List<RegularizedWeight> out = new ArrayList<>();
+      for (int i = 0; i + 1 < weightRegularizerPairs.length; i += 2) {
+        if (weightRegularizerPairs[i] instanceof Weight w
+            && weightRegularizerPairs[i + 1] instanceof Regularizer r) {
+          out.add(new RegularizedWeight(w, r));
+        }
+      }
+      return out;
+    }
+  }
 
   /** Total number of scalars in this layer's weights, as Keras's summary counts them. */
   public long paramCount() {

@@ -1,7 +1,6 @@
 package org.kerasbridge.layers.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.kerasbridge.activations.Activation;
 import org.kerasbridge.activations.Activations;
@@ -86,14 +85,7 @@ public final class Dense extends SingleInputLayer {
 
   @Override
   public List<RegularizedWeight> regularizedWeights() {
-    List<RegularizedWeight> out = new ArrayList<>();
-    if (kernelRegularizer != null) {
-      out.add(new RegularizedWeight(kernel, kernelRegularizer));
-    }
-    if (biasRegularizer != null && bias != null) {
-      out.add(new RegularizedWeight(bias, biasRegularizer));
-    }
-    return out;
+    return RegularizedWeight.present(kernel, kernelRegularizer, bias, biasRegularizer);
   }
 
   public int units() {

@@ -249,14 +249,7 @@ public final class BatchNormalization extends SingleInputLayer {
 
   @Override
   public List<RegularizedWeight> regularizedWeights() {
-    List<RegularizedWeight> out = new ArrayList<>();
-    if (gammaRegularizer != null && gamma != null) {
-      out.add(new RegularizedWeight(gamma, gammaRegularizer));
-    }
-    if (betaRegularizer != null && beta != null) {
-      out.add(new RegularizedWeight(beta, betaRegularizer));
-    }
-    return out;
+    return RegularizedWeight.present(gamma, gammaRegularizer, beta, betaRegularizer);
   }
 
   /** The normalized axis as configured (negative counts from the end). */

@@ -1,7 +1,6 @@
 package org.kerasbridge.layers.norm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.kerasbridge.KerasBridgeException;
@@ -162,14 +161,7 @@ public final class LayerNormalization extends SingleInputLayer {
 
   @Override
   public List<RegularizedWeight> regularizedWeights() {
-    List<RegularizedWeight> out = new ArrayList<>();
-    if (gammaRegularizer != null && gamma != null) {
-      out.add(new RegularizedWeight(gamma, gammaRegularizer));
-    }
-    if (betaRegularizer != null && beta != null) {
-      out.add(new RegularizedWeight(beta, betaRegularizer));
-    }
-    return out;
+    return RegularizedWeight.present(gamma, gammaRegularizer, beta, betaRegularizer);
   }
 
   public double epsilon() {
