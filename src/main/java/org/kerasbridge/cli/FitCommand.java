@@ -98,8 +98,8 @@ final class FitCommand implements Callable<Integer> {
     if (!overwrite && java.nio.file.Files.exists(out)) {
       throw new InvalidInputException(out + " exists; refusing to overwrite it (--overwrite)");
     }
-    List<NpyArray> xs = read(x);
-    List<NpyArray> ys = read(y);
+    List<NpyArray> xs = Npy.readAll(x);
+    List<NpyArray> ys = Npy.readAll(y);
     ModelSpec file = ModelFiles.read(model);
     try (KerasModel m = KerasModel.fromSpec(file, Device.parse(device))) {
       compile(m, file);
@@ -160,13 +160,5 @@ final class FitCommand implements Callable<Integer> {
       });
     }
     m.compile(opt, losses, metrics);
-  }
-
-  private static List<NpyArray> read(List<Path> files) {
-    List<NpyArray> out = new ArrayList<>();
-    for (Path p : files) {
-      out.add(Npy.read(p));
-    }
-    return out;
   }
 }

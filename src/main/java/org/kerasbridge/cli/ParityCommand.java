@@ -60,14 +60,8 @@ final class ParityCommand implements Callable<Integer> {
     if (atol < 0 || rtol < 0 || Double.isNaN(atol) || Double.isNaN(rtol)) {
       throw new InvalidInputException("--atol and --rtol must be >= 0");
     }
-    List<NpyArray> ins = new ArrayList<>();
-    for (Path p : inputs) {
-      ins.add(Npy.read(p));
-    }
-    List<NpyArray> exp = new ArrayList<>();
-    for (Path p : expected) {
-      exp.add(Npy.read(p));
-    }
+    List<NpyArray> ins = Npy.readAll(inputs);
+    List<NpyArray> exp = Npy.readAll(expected);
     PrintWriter out = spec.commandLine().getOut();
     try (InferenceModel m = KerasBridge.load(model, Device.parse(device))) {
       if (ins.size() != m.inputs().size()) {

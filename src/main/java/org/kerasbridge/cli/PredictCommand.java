@@ -43,10 +43,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<NpyArray> arrays = new ArrayList<>();
-    for (Path p : inputs) {
-      arrays.add(Npy.read(p));
-    }
+    List<NpyArray> arrays = Npy.readAll(inputs);
     try (InferenceModel m = KerasBridge.load(model, Device.parse(device))) {
       if (arrays.size() != m.inputs().size()) {
         throw new InvalidInputException(model + " takes " + m.inputs().size() + " input(s) "

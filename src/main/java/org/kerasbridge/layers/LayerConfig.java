@@ -36,11 +36,6 @@ public final class LayerConfig {
     this.kerasVersion = kerasVersion == null ? "" : kerasVersion;
   }
 
-  /** A config built in Java (by the builder API) rather than read from a file. */
-  public static LayerConfig of(String className, ObjectNode config) {
-    return new LayerConfig(className, config, new Problems("<java>"), "");
-  }
-
   public String className() {
     return className;
   }

@@ -1,8 +1,6 @@
 package org.kerasbridge.losses;
 
-import org.kerasbridge.layers.Shapes;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -74,13 +72,5 @@ public final class Reductions {
   /** {@code sum(x, axis=-1)}. */
   static Operand<TFloat32> sumLast(Ops tf, Operand<TFloat32> x) {
     return tf.reduceSum(x, tf.constant(-1));
-  }
-
-  static boolean unknown(Shape s) {
-    return s.isUnknown();
-  }
-
-  static String shape(Operand<?> x) {
-    return Shapes.keras(x.shape());
   }
 }

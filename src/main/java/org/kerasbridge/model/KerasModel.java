@@ -717,24 +717,14 @@ public final class KerasModel implements InferenceModel {
         fetches.add(o);
       }
     }
-    List<List<NpyArray>> parts = new ArrayList<>();
-    for (long from = 0; from < rows; from += step) {
-      long to = Math.min(rows, from + step);
+    List<Operand<TFloat32>> fetched = fetches;
+    return NpyArray.inBatches(cast, step, batch -> {
       Map<Operand<?>, NpyArray> feeds = new LinkedHashMap<>();
-      for (int i = 0; i < cast.size(); i++) {
-        feeds.put(t.inputs().get(i), rows <= step ? cast.get(i) : cast.get(i).sliceRows(from, to));
+      for (int i = 0; i < batch.size(); i++) {
+        feeds.put(t.inputs().get(i), batch.get(i));
       }
-      parts.add(runtime.run(feeds, fetches, t.updates()));
-    }
-    if (parts.size() == 1) {
-      return parts.get(0);
-    }
-    List<NpyArray> out = new ArrayList<>();
-    for (int k = 0; k < fetches.size(); k++) {
-      int kk = k;
-      out.add(NpyArray.concatRows(parts.stream().map(p -> p.get(kk)).toList()));
-    }
-    return out;
+      return runtime.run(feeds, fetched, t.updates());
+    });
   }
 
   /** Keras's summary: one row per layer with its output shape and parameter count. */
@@ -821,10 +811,5 @@ public final class KerasModel implements InferenceModel {
   @Override
   public void close() {
     runtime.close();
-  }
-
-  /** Thrown when something about the model's own structure is inconsistent. */
-  static KerasBridgeException broken(String what) {
-    return new KerasBridgeException(what);
   }
 }

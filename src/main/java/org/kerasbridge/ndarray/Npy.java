@@ -43,6 +43,15 @@ public final class Npy {
     }
   }
 
+  /** Reads each file, in order. */
+  public static List<NpyArray> readAll(List<Path> files) {
+    List<NpyArray> out = new ArrayList<>();
+    for (Path p : files) {
+      out.add(read(p));
+    }
+    return out;
+  }
+
   /** Reads one array from a stream; {@code source} names it in error messages. */
   public static NpyArray read(InputStream in, String source) throws IOException {
     byte[] magic = in.readNBytes(8);

@@ -3,6 +3,7 @@ package org.kerasbridge.ndarray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.kerasbridge.InvalidInputException;
 import org.tensorflow.Tensor;
@@ -251,8 +252,36 @@ public final class NpyArray {
     return new NpyArray(dtype, s, out);
   }
 
+  /**
+   * Runs {@code fn} on consecutive row slices of {@code inputs} (all with the same number of
+   * rows), at most {@code step} rows each, and stacks each output's slices back together. One
+   * slice covering everything is passed through unsliced.
+   */
+  public static List<NpyArray> inBatches(List<NpyArray> inputs, int step,
+      java.util.function.Function<List<NpyArray>, List<NpyArray>> fn) {
+    long rows = inputs.get(0).shape()[0];
+    if (rows <= step) {
+      return fn.apply(inputs);
+    }
+    List<List<NpyArray>> parts = new java.util.ArrayList<>();
+    for (long from = 0; from < rows; from += step) {
+      long to = Math.min(rows, from + step);
+      List<NpyArray> slice = new java.util.ArrayList<>();
+      for (NpyArray a : inputs) {
+        slice.add(a.sliceRows(from, to));
+      }
+      parts.add(fn.apply(slice));
+    }
+    List<NpyArray> out = new java.util.ArrayList<>();
+    for (int k = 0; k < parts.get(0).size(); k++) {
+      int kk = k;
+      out.add(concatRows(parts.stream().map(p -> p.get(kk)).toList()));
+    }
+    return out;
+  }
+
   /** Stacks arrays of equal dtype and trailing shape along the first axis. */
-  public static NpyArray concatRows(java.util.List<NpyArray> parts) {
+  public static NpyArray concatRows(List<NpyArray> parts) {
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("nothing to concatenate");
     }

@@ -147,24 +147,10 @@ public final class SavedModel implements InferenceModel {
         }
       }
     }
-    if (!batchable || rows <= batchSize) {
+    if (!batchable) {
       return run(inputs);
     }
-    List<List<NpyArray>> parts = new ArrayList<>();
-    for (long from = 0; from < rows; from += batchSize) {
-      long to = Math.min(rows, from + batchSize);
-      List<NpyArray> slice = new ArrayList<>();
-      for (NpyArray a : inputs) {
-        slice.add(a.sliceRows(from, to));
-      }
-      parts.add(run(slice));
-    }
-    List<NpyArray> out = new ArrayList<>();
-    for (int k = 0; k < active.outputs().size(); k++) {
-      int kk = k;
-      out.add(NpyArray.concatRows(parts.stream().map(p -> p.get(kk)).toList()));
-    }
-    return out;
+    return NpyArray.inBatches(inputs, batchSize, this::run);
   }
 
   private List<NpyArray> run(List<NpyArray> inputs) {

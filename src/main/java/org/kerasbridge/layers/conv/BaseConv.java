@@ -61,13 +61,7 @@ public abstract class BaseConv extends SpatialConv {
       throw new org.kerasbridge.ShapeMismatchException(config.where() + ": the input has "
           + inChannels + " channels, not divisible by groups=" + groups);
     }
-    long[] shape = new long[rank + 2];
-    int[] k = window.size();
-    for (int i = 0; i < rank; i++) {
-      shape[i] = k[i];
-    }
-    shape[rank] = inChannels / groups;
-    shape[rank + 1] = filters;
+    long[] shape = kernelShape(inChannels / groups, filters);
     kernel = addWeight("kernel", shape, true, kernelInitializer);
   }
 

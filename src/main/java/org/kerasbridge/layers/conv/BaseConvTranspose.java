@@ -82,13 +82,7 @@ public abstract class BaseConvTranspose extends SpatialConv {
 
   @Override
   protected void buildKernels(long inChannels) {
-    long[] shape = new long[rank + 2];
-    int[] k = window.size();
-    for (int i = 0; i < rank; i++) {
-      shape[i] = k[i];
-    }
-    shape[rank] = filters;
-    shape[rank + 1] = inChannels;
+    long[] shape = kernelShape(filters, inChannels);
     kernel = addWeight("kernel", shape, true, kernelInitializer);
   }
 

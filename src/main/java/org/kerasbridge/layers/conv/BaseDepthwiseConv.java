@@ -38,13 +38,7 @@ public abstract class BaseDepthwiseConv extends SpatialConv {
 
   @Override
   protected void buildKernels(long inChannels) {
-    long[] shape = new long[rank + 2];
-    int[] k = window.size();
-    for (int i = 0; i < rank; i++) {
-      shape[i] = k[i];
-    }
-    shape[rank] = inChannels;
-    shape[rank + 1] = depthMultiplier;
+    long[] shape = kernelShape(inChannels, depthMultiplier);
     kernel = addWeight("kernel", shape, true, depthwiseInitializer);
   }
 

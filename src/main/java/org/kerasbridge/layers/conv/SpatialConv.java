@@ -61,6 +61,18 @@ public abstract class SpatialConv extends SingleInputLayer {
   /** The convolution of a 4-D NHWC tensor, without bias. */
   protected abstract Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> nhwc);
 
+  /** A kernel shape: the window's sizes, then the two channel dimensions Keras puts last. */
+  protected final long[] kernelShape(long secondToLast, long last) {
+    int[] k = window.size();
+    long[] shape = new long[k.length + 2];
+    for (int i = 0; i < k.length; i++) {
+      shape[i] = k[i];
+    }
+    shape[k.length] = secondToLast;
+    shape[k.length + 1] = last;
+    return shape;
+  }
+
   /** The kernels' regularizers (the bias regularizer is added here). */
   protected abstract List<RegularizedWeight> kernelRegularizers();
 
