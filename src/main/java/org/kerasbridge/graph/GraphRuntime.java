@@ -36,6 +36,8 @@ public final class GraphRuntime implements AutoCloseable {
   private final Devices.Placement placement;
   private final Map<String, Var> variables = new LinkedHashMap<>();
   private boolean closed;
+  private volatile org.tensorflow.proto.RunOptions runOptions;
+  private volatile org.tensorflow.proto.RunMetadata lastMetadata;
 
   /**
    * A float32 variable with its load path. Computations read it through {@code read}, an
@@ -197,8 +199,27 @@ public final class GraphRuntime implements AutoCloseable {
     return session;
   }
 
-  private static Result runChecked(Session.Runner r) {
+  /**
+   * Run options for every later run (null for none), e.g. {@code trace_level: FULL_TRACE} to
+   * collect TF's step statistics, which {@link #lastRunMetadata()} then returns.
+   */
+  public void setRunOptions(org.tensorflow.proto.RunOptions options) {
+    this.runOptions = options;
+  }
+
+  /** The metadata of the last run made with run options set, or null. */
+  public org.tensorflow.proto.RunMetadata lastRunMetadata() {
+    return lastMetadata;
+  }
+
+  private Result runChecked(Session.Runner r) {
     try {
+      org.tensorflow.proto.RunOptions o = runOptions;
+      if (o != null) {
+        Result res = r.setOptions(o).runAndFetchMetadata();
+        lastMetadata = res.getMetadata().orElse(null);
+        return res;
+      }
       return r.run();
     } catch (RuntimeException e) {
       if (TfErrors.isTensorFlowError(e)) {

@@ -52,16 +52,30 @@ public abstract class BasePooling extends SingleInputLayer {
     Operand<TFloat32> y = Spatial.to4d(tf, dataFormat.toChannelsLast(tf, x));
     String padding = window.padding().tf();
     if (max) {
-      y = tf.nn.maxPool(y, tf.constant(ints(window.size4d())),
-          tf.constant(ints(window.strides4d())), padding);
+      y = maxPool(tf, y, window.size4d(), window.strides4d(), padding);
     } else {
       y = tf.nn.avgPool(y, window.size4d(), window.strides4d(), padding);
     }
     return dataFormat.fromChannelsLast(tf, Spatial.from4d(tf, y, rank));
   }
 
-  private static int[] ints(java.util.List<Long> v) {
-    return v.stream().mapToInt(Long::intValue).toArray();
+  /**
+   * TF's {@code MaxPool} (window and strides as attributes), the op Keras's graph uses. TF Java's
+   * {@code tf.nn.maxPool} makes {@code MaxPoolV2} (window and strides as tensors), which oneDNN
+   * does not rewrite: its forward and gradient ran on the plain Eigen kernels, 8% of the MNIST
+   * CNN's training step (TF step stats; see bench/RESULTS.md), where MaxPool becomes
+   * {@code _MklMaxPool} and its gradient {@code _MklMaxPoolGrad}.
+   */
+  static Operand<TFloat32> maxPool(Ops tf, Operand<TFloat32> x, java.util.List<Long> size,
+      java.util.List<Long> strides, String padding) {
+    org.tensorflow.Operation op = tf.scope().opBuilder("MaxPool", "MaxPool")
+        .addInput(x.asOutput())
+        .setAttr("ksize", size.stream().mapToLong(Long::longValue).toArray())
+        .setAttr("strides", strides.stream().mapToLong(Long::longValue).toArray())
+        .setAttr("padding", padding)
+        .setAttr("data_format", "NHWC")
+        .build();
+    return op.output(0);
   }
 
   public Window window() {
