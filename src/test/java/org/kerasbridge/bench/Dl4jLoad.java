@@ -4,10 +4,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.kerasbridge.ndarray.Npy;
-import org.kerasbridge.ndarray.NpyArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * DL4J 1.0.0-M2.1's load time (file to first prediction) for {@code bench/run.sh}. Runs in its own
@@ -20,20 +19,20 @@ public final class Dl4jLoad {
   private Dl4jLoad() {}
 
   public static void main(String[] a) {
-    NpyArray x = Npy.read(Path.of(a[1]).resolve("x.npy")).sliceRows(0, 1);
-    long[] shape = x.shape();
-    float[] v = x.toFloatArray();
+    INDArray x = Nd4j.createFromNpyFile(Path.of(a[1]).resolve("x.npy").toFile());
+    long[] shape = x.shape().clone();
+    shape[0] = 1;
+    INDArray in = x.get(NDArrayIndex.interval(0, 1)).reshape(shape).dup();
     long t0 = System.nanoTime();
     try {
       MultiLayerNetwork net = KerasModelImport.importKerasSequentialModelAndWeights(a[0], false);
-      INDArray in = Nd4j.create(v, shape);
       net.output(in);
       double ms = (System.nanoTime() - t0) / 1e6;
-      Bench.emit(Map.of("side", "dl4j", "kind", "load", "model", a[0], "ms", ms,
-          "peak_rss_mb", Bench.peakRssMb()));
+      BenchJson.emit(Map.of("side", "dl4j", "kind", "load", "model", a[0], "ms", ms,
+          "peak_rss_mb", BenchJson.peakRssMb()));
     } catch (Exception | LinkageError e) {
       String msg = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
-      Bench.emit(Map.of("side", "dl4j", "kind", "load", "model", a[0], "error",
+      BenchJson.emit(Map.of("side", "dl4j", "kind", "load", "model", a[0], "error",
           e.getClass().getSimpleName() + ": " + msg.substring(0, Math.min(160, msg.length()))));
     }
   }
