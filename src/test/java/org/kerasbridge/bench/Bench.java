@@ -53,6 +53,8 @@ public final class Bench {
       case "raw" -> raw(Path.of(a[1]), Path.of(a[2]), Double.parseDouble(a[3]),
           Integer.parseInt(a[4]), Device.parse(a[5]));
       case "load" -> load(Path.of(a[1]), Path.of(a[2]), Device.parse(a[3]));
+      case "predictstats" -> predictStats(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]),
+          Integer.parseInt(a[4]), Device.parse(a[5]));
       case "stepstats" -> stepStats(Path.of(a[1]), Path.of(a[2]), Integer.parseInt(a[3]),
           Integer.parseInt(a[4]), Device.parse(a[5]));
       default -> throw new IllegalArgumentException("unknown command " + a[0]);
@@ -194,6 +196,81 @@ public final class Bench {
           .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.2f |%n", e.getKey(),
               e.getValue()[0] / 1000.0 / steps));
     }
+  }
+
+  /** Step stats of predict at one batch size: KerasBridge, then the raw SavedModel. */
+  static void predictStats(Path model, Path data, int batch, int steps, Device device) {
+    NpyArray x = rowsCycled(Npy.read(data.resolve("x.npy")), batch);
+    RunOptions full = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
+        .build();
+    List<RunMetadata> mds = new ArrayList<>();
+    long wall = 0;
+    try (KerasModel m = KerasBridge.loadKeras(model, device)) {
+      for (int i = 0; i < 5; i++) {
+        m.predict(List.of(x), batch);
+      }
+      m.runtime().setRunOptions(full);
+      for (int i = 0; i < steps; i++) {
+        long t0 = System.nanoTime();
+        m.predict(List.of(x), batch);
+        wall += (System.nanoTime() - t0) / 1000;
+        mds.add(m.runtime().lastRunMetadata());
+      }
+    }
+    printStats("KerasBridge predict " + model, batch, steps, wall, mds);
+    mds.clear();
+    wall = 0;
+    Path sm = model.resolveSibling("saved_model");
+    try (SavedModelBundle b = SavedModelBundle.loader(sm.toString()).withTags("serve")
+        .withConfigProto(org.kerasbridge.graph.SessionConfigs.forDevice(device)).load()) {
+      SignatureDef sig = b.metaGraphDef().getSignatureDefMap().get("serving_default");
+      String in = sig.getInputsMap().values().iterator().next().getName();
+      String out = sig.getOutputsMap().values().iterator().next().getName();
+      float[] f = x.toFloatArray();
+      for (int i = 0; i < 5 + steps; i++) {
+        try (TFloat32 t = TFloat32.tensorOf(x.tfShape(), DataBuffers.of(f, true, false))) {
+          long t0 = System.nanoTime();
+          Session.Runner r = b.session().runner().feed(in, t).fetch(out);
+          if (i >= 5) {
+            r.setOptions(full);
+          }
+          try (var res = i >= 5 ? r.runAndFetchMetadata() : r.run()) {
+            if (i >= 5) {
+              wall += (System.nanoTime() - t0) / 1000;
+              mds.add(res.getMetadata().orElseThrow());
+            }
+          }
+        }
+      }
+    }
+    printStats("raw SavedModel " + sm, batch, steps, wall, mds);
+  }
+
+  private static void printStats(String what, int batch, int steps, long wallMicros,
+      List<RunMetadata> mds) {
+    Map<String, long[]> byType = new HashMap<>();
+    for (RunMetadata md : mds) {
+      for (var dev : md.getStepStats().getDevStatsList()) {
+        for (NodeExecStats n : dev.getNodeStatsList()) {
+          String label = n.getTimelineLabel();
+          int eq = label.indexOf(" = ");
+          String type = eq < 0 ? n.getNodeName() : label.substring(eq + 3).split("[(\\s]", 2)[0];
+          long us = n.getOpEndRelMicros() - n.getOpStartRelMicros();
+          byType.computeIfAbsent(type, k -> new long[2])[0] += us;
+          byType.get(type)[1]++;
+        }
+      }
+    }
+    long total = byType.values().stream().mapToLong(v -> v[0]).sum();
+    System.out.printf(Locale.ROOT, "%s batch %d, %d traced runs, wall %.2f ms/run, op time %.2f"
+        + " ms/run%n", what, batch, steps, wallMicros / 1000.0 / steps, total / 1000.0 / steps);
+    System.out.println("| op type | ms/run | share | calls/run |");
+    System.out.println("|---|---:|---:|---:|");
+    byType.entrySet().stream().sorted(Comparator.comparingLong(e -> -e.getValue()[0])).limit(12)
+        .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.1f%% | %d |%n", e.getKey(),
+            e.getValue()[0] / 1000.0 / steps, 100.0 * e.getValue()[0] / Math.max(1, total),
+            e.getValue()[1] / steps));
+    System.out.println();
   }
 
   static double throughput(Runnable r, int rowsPerCall, double seconds) {
