@@ -427,4 +427,14 @@ public final class Functional extends Layer {
     }
     return out;
   }
+
+  /**
+   * A model states no shapes of its own: each of its layers gives its outputs their Keras static
+   * shapes when it is applied, so the model's outputs have them too.
+   */
+  @Override
+  public List<org.tensorflow.ndarray.Shape> computeOutputShape(
+      List<org.tensorflow.ndarray.Shape> inputShapes) {
+    return null;
+  }
 }

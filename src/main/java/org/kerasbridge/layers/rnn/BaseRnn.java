@@ -296,4 +296,24 @@ public abstract class BaseRnn extends Layer implements StatefulLayer {
   public List<Op> resetOps() {
     return resetOps;
   }
+
+  /**
+   * Keras: {@code (batch, units)}, or {@code (batch, timesteps, units)} with return_sequences,
+   * then with return_state one {@code (batch, state_size)} per state. Initial states passed as
+   * extra inputs do not change the shapes.
+   */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    Shape in = inputShapes.get(0);
+    long batch = in.isUnknown() ? -1 : in.size(0);
+    long steps = in.isUnknown() || in.numDimensions() < 2 ? -1 : in.size(1);
+    List<Shape> out = new ArrayList<>();
+    out.add(returnSequences ? Shape.of(batch, steps, cell.units()) : Shape.of(batch, cell.units()));
+    if (returnState) {
+      for (int size : cell.stateSizes()) {
+        out.add(Shape.of(batch, size));
+      }
+    }
+    return out;
+  }
 }

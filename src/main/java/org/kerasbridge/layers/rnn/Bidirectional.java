@@ -224,4 +224,28 @@ public final class Bidirectional extends Layer implements StatefulLayer {
     parts().forEach(l -> all.addAll(l.resetOps()));
     return all;
   }
+
+  /**
+   * Keras: the forward layer's output shape, with the last dimension doubled for concat, twice
+   * for merge_mode None; then the forward and the backward states.
+   */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    List<Shape> f = forward.computeOutputShape(inputShapes);
+    List<Shape> b = backward.computeOutputShape(inputShapes);
+    List<Shape> out = new ArrayList<>();
+    Shape y = f.get(0);
+    if (mergeMode == null) {
+      out.add(y);
+      out.add(b.get(0));
+    } else if (mergeMode.equals("concat")) {
+      out.add(org.kerasbridge.layers.Shapes.withLast(y,
+          org.kerasbridge.layers.Shapes.plus(y.size(-1), b.get(0).size(-1))));
+    } else {
+      out.add(y);
+    }
+    out.addAll(f.subList(1, f.size()));
+    out.addAll(b.subList(1, b.size()));
+    return out;
+  }
 }

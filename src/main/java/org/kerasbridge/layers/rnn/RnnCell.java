@@ -170,4 +170,10 @@ public abstract class RnnCell extends Layer {
       CallContext ctx) {
     throw new UnsupportedOperationException(cellName + " is stepped by its RNN layer");
   }
+
+  @Override
+  public final List<org.tensorflow.ndarray.Shape> computeOutputShape(
+      List<org.tensorflow.ndarray.Shape> inputShapes) {
+    throw new UnsupportedOperationException(cellName + " is stepped by its RNN layer");
+  }
 }
