@@ -17,6 +17,7 @@ import org.kerasbridge.layers.StatefulLayer;
 import org.kerasbridge.layers.TensorRef;
 import org.kerasbridge.layers.Weight;
 import org.kerasbridge.layers.core.InputLayer;
+import org.kerasbridge.layers.rnn.InitialStates;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
@@ -163,6 +164,12 @@ public final class Functional extends Layer {
           collectTensors(e.getValue(), kwTensors);
           if (e.getKey().equals("mask")) {
             maskRefs.addAll(kwTensors);
+            continue;
+          }
+          if (e.getKey().equals("initial_state") && l instanceof InitialStates) {
+            // Keras 3's rnn(x, initial_state=[h, c]) is Keras 2's rnn([x, h, c]): the states
+            // follow the sequence as extra inputs, whose masks the layer ignores
+            refs.addAll(kwTensors);
             continue;
           }
           boolean neutral = e.getValue().isNull() || e.getKey().equals("training");

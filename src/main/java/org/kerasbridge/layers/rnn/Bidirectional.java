@@ -39,7 +39,7 @@ import org.tensorflow.types.family.TType;
  *       bidirectional/forward_lstm/lstm_cell/kernel} and so on.
  * </ul>
  */
-public final class Bidirectional extends Layer implements StatefulLayer {
+public final class Bidirectional extends Layer implements StatefulLayer, InitialStates {
   private final String mergeMode;
   private final BaseRnn forward;
   private final BaseRnn backward;
@@ -129,7 +129,17 @@ public final class Bidirectional extends Layer implements StatefulLayer {
   }
 
   @Override
+  public int stateCount() {
+    return forward.stateCount() + backward.stateCount();
+  }
+
+  @Override
   protected void build(List<Shape> inputShapes) {
+    if (inputShapes.size() != 1 && inputShapes.size() != 1 + stateCount()) {
+      throw new org.kerasbridge.KerasBridgeException(config.where() + " takes the sequence and"
+          + " optionally " + stateCount() + " initial states (the forward layer's, then the"
+          + " backward layer's), got " + inputShapes.size() + " inputs");
+    }
     forward.setPathPrefix(pathPrefix() + "/" + forward.name());
     backward.setPathPrefix(pathPrefix() + "/" + backward.name());
   }
@@ -137,10 +147,18 @@ public final class Bidirectional extends Layer implements StatefulLayer {
   @Override
   protected List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> inputs,
       CallContext ctx) {
+    // [x, *forward states, *backward states]: Keras splits the initial states in half
+    List<Operand<? extends TType>> fIn = new ArrayList<>(inputs.subList(0, 1));
+    List<Operand<? extends TType>> bIn = new ArrayList<>(inputs.subList(0, 1));
+    if (inputs.size() > 1) {
+      int half = (inputs.size() - 1) / 2;
+      fIn.addAll(inputs.subList(1, 1 + half));
+      bIn.addAll(inputs.subList(1 + half, inputs.size()));
+    }
     List<Operand<TFloat32>> y = forward.apply(tf.withSubScope(
-        GraphRuntime.opName(forward.name())), inputs, ctx);
+        GraphRuntime.opName(forward.name())), fIn, ctx);
     List<Operand<TFloat32>> yRev = backward.apply(tf.withSubScope(
-        GraphRuntime.opName(backward.name())), inputs, ctx);
+        GraphRuntime.opName(backward.name())), bIn, ctx);
     Operand<TFloat32> a = y.get(0);
     Operand<TFloat32> b = yRev.get(0);
     if (forward.returnSequences()) {
@@ -231,8 +249,8 @@ public final class Bidirectional extends Layer implements StatefulLayer {
    */
   @Override
   public List<Shape> computeOutputShape(List<Shape> inputShapes) {
-    List<Shape> f = forward.computeOutputShape(inputShapes);
-    List<Shape> b = backward.computeOutputShape(inputShapes);
+    List<Shape> f = forward.computeOutputShape(inputShapes.subList(0, 1));
+    List<Shape> b = backward.computeOutputShape(inputShapes.subList(0, 1));
     List<Shape> out = new ArrayList<>();
     Shape y = f.get(0);
     if (mergeMode == null) {
