@@ -206,6 +206,8 @@ public abstract class BaseRnn extends Layer implements StatefulLayer, InitialSta
     }
     List<Operand<TFloat32>> xs = new ArrayList<>();
     tf.unstack(x, steps, Unstack.axis(1L)).forEach(xs::add);
+    // with initial states, the sequence's mask (Keras 2's mask[0]; a Keras 3 call with
+    // initial_state= gets none unless mask= was passed, see Functional)
     Operand<TBool> mask = ctx.mask(0);
     List<Operand<TBool>> ms = null;
     if (mask != null) {
