@@ -628,7 +628,8 @@ def _stacked(return_state):
         inp = keras.Input((5, 2))
         cells = L.StackedRNNCells([L.LSTMCell(3), L.GRUCell(2), L.SimpleRNNCell(4)])
         out = L.RNN(cells, return_sequences=True, return_state=return_state)(inp)
-        return keras.Model(inp, list(out) if return_state else out)
+        # the states are nested ([h1, c1], h2, h3); the model lists them flat
+        return keras.Model(inp, keras.tree.flatten(out) if return_state else out)
     return build
 
 
