@@ -96,7 +96,7 @@ fixture.json:
 class Case:
     def __init__(self, name, layer, option, build, inputs, notes="", stateful=False,
                  twin=None, keras2=True, k2_bis=False, k2_class="Functional", hard_sigmoid=False,
-                 keras2_companion_of=None, h5=True, inputs2=None):
+                 keras2_companion_of=None, h5=True, inputs2=None, k2_mask_twin=None):
         self.name = name
         self.layer = layer
         self.option = option
@@ -112,6 +112,7 @@ class Case:
         self.keras2_companion_of = keras2_companion_of
         self.h5 = h5                  # False/str: do not write model.h5 (reason)
         self.inputs2 = inputs2        # rng -> [arrays]: a second probe of other sizes (None dims)
+        self.k2_mask_twin = k2_mask_twin  # () -> Keras 3 twin passing the sequence mask explicitly
 
 
 CASES = {}
@@ -600,7 +601,8 @@ add("lstm_initial_state_masked", "LSTM", "Embedding(mask_zero) -> LSTM(x, initia
     _initial_state(lambda **kw: L.LSTM(3, **kw), 2, masked=True, return_sequences=True),
     _with_states(ids_with_padding, 2),
     keras2="tf.keras 2 applied the sequence's mask (mask[0]) to an RNN called on [x, *states], Keras 3 "
-           "does not: a tf.keras 2 file of this model means other outputs than these")
+           "does not: a tf.keras 2 file of this model means other outputs; it is the case "
+           "lstm_initial_state_masked_keras2")
 add("bidirectional_initial_state", "Bidirectional", "Bidirectional(LSTM(3, return_state=True))(x, "
     "initial_state=[fh, fc, bh, bc]): the first half to the forward layer, the second to the backward one",
     _initial_state(lambda **kw: L.Bidirectional(L.LSTM(3, return_state=True, return_sequences=True)), 4),
@@ -719,6 +721,19 @@ add("functional_masked_merge", "Functional",
     h5="Keras 3.15.1 cannot load it back from its legacy .h5 (Unknown layer: 'NotEqual': the legacy loader has no op nodes)",
     keras2="tf.keras 2 recorded masks differently (no op nodes): there is no tf.keras 2 form of this config")
 
+def _masked_initial_state_twin():
+    ids = keras.Input((6,), dtype="int32", name="ids")
+    states = [keras.Input((3,), name=f"state_{i}") for i in range(2)]
+    x = L.Embedding(7, 2, mask_zero=True)(ids)
+    out = L.LSTM(3, return_sequences=True)(x, initial_state=states, mask=keras.ops.not_equal(ids, 0))
+    return keras.Model([ids, *states], out)
+
+
+_b = CASES["lstm_initial_state_masked"]
+add("lstm_initial_state_masked_keras2", "LSTM", "Embedding(mask_zero) -> LSTM([x, h, c]) in a tf.keras 2 "
+    "file: tf.keras 2 applied the sequence's mask (mask[0]); masked steps keep the given states",
+    _b.build, _b.inputs, keras2_companion_of=_b.name, k2_mask_twin=_masked_initial_state_twin)
+
 # hard_sigmoid companions: the same model read as a tf.keras 2 file.
 for _base in [c for c in CASES.values() if c.hard_sigmoid]:
     add(f"{_base.name}_keras2", _base.layer,
@@ -786,6 +801,21 @@ def load_keras3_h5_keeping_axis(path):
     return model
 
 
+def verify_keras2_into_twin(path, twin, batches, expected):
+    """The weights of a model_keras2.h5 loaded (Keras 3's legacy loader) into the semantic twin
+    reproduce the expected outputs."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+    with h5py.File(path, "r") as f:
+        legacy_h5_format.load_weights_from_hdf5_group(f["model_weights"], twin)
+    got = predict_check(twin, batches)
+    d = max(common.max_abs_diff(a, b) for o1, o2 in zip(got, expected) for a, b in zip(o1, o2))
+    if d > RELOAD_ATOL:
+        raise AssertionError(f"{path}: weights loaded into the twin give outputs off by {d}")
+    return {"method": "model_keras2.h5 weights (Keras 3 legacy_h5_format.load_weights_from_hdf5_group) "
+                      "in the explicit-mask twin", "max_abs_diff": d}
+
+
 def predict_reference(model, batches):
     """The fixture outputs: model.predict(inputs, batch_size=len(inputs)) per call."""
     return keras2_h5.predict_sequence(model, batches, on_batch=False)
@@ -840,7 +870,30 @@ def make_case(c, out_root):
     can_run_native = True
     companion = c.keras2_companion_of is not None
 
-    if companion:
+    if companion and c.k2_mask_twin is not None:
+        # Same model, weights and probe as the base case; outputs with tf.keras 2's mask rule.
+        twin = c.k2_mask_twin()
+        twin.set_weights(model.get_weights())
+        outputs = predict_reference(twin, batches)
+        k3_outputs = predict_check(model, batches)
+        delta = max(common.max_abs_diff(a, b) for a, b in zip(outputs[0], k3_outputs[0]))
+        reference = {
+            "method": "keras3_twin_with_explicit_sequence_mask",
+            "detail": "Keras 3 model with the same weights whose RNN is called with mask=not_equal(ids, 0) "
+                      "next to initial_state: tf.keras 2's RNN applied mask[0], the sequence's mask, to a "
+                      "call on [x, *states]",
+            "max_abs_diff_vs_keras3_unmasked": delta,
+        }
+        if delta <= ATOL:
+            raise AssertionError(f"{c.name}: probe does not separate masked from unmasked")
+        notes.append(
+            f"Companion of {c.keras2_companion_of}: the same model, weights and probe, stored only as "
+            "model_keras2.h5 (keras_version 2.11.0), whose LSTM node is lstm([x, h, c]). tf.keras 2 applied "
+            "the sequence's mask (mask[0]) to such a call; Keras 3 fills in mask= only for a call with one "
+            "tensor argument, so it runs the .keras model unmasked. output_*.npy come from a Keras 3 twin "
+            "that passes the mask explicitly (they differ from the Keras 3 outputs of "
+            f"{c.keras2_companion_of} by up to {delta:.3g}).")
+    elif companion:
         # Same model, weights and probe as the base case; outputs with tf.keras 2's hard_sigmoid.
         twin = c.build(hs=keras2_h5.keras2_hard_sigmoid)
         twin.set_weights(model.get_weights())
@@ -956,9 +1009,14 @@ def make_case(c, out_root):
                 "written": True, "keras_version": keras2_h5.KERAS2_VERSION,
                 "class_name": "Sequential" if is_seq else c.k2_class,
                 "first_layer_batch_input_shape": bool(c.k2_bis),
-                "hard_sigmoid_semantics": "tf.keras 2: clip(0.2x + 0.5, 0, 1)" if companion else None,
+                "hard_sigmoid_semantics": "tf.keras 2: clip(0.2x + 0.5, 0, 1)"
+                if companion and c.k2_mask_twin is None else None,
             })
-            if can_run_native:
+            if can_run_native and c.k2_mask_twin is not None:
+                info = verify_keras2_into_twin(d / "model_keras2.h5", c.k2_mask_twin(), batches, outputs)
+                k2["verification"] = info
+                verification["model_keras2.h5"] = info["max_abs_diff"]
+            elif can_run_native:
                 info = keras2_h5.verify_keras2_h5(d / "model_keras2.h5", batches, outputs, atol=RELOAD_ATOL,
                                                   hard_sigmoid_keras2=companion)
                 k2["verification"] = info
