@@ -32,12 +32,7 @@ class FixtureParityTest {
   @TestFactory
   List<DynamicNode> everyFixtureInEveryFormatMatchesKeras() {
     List<DynamicNode> nodes = new ArrayList<>();
-    // -Dkerasbridge.fixture=REGEX runs only the fixtures whose name matches (while developing)
-    String only = System.getProperty("kerasbridge.fixture");
     for (Fixtures.Fixture f : Fixtures.all()) {
-      if (only != null && !f.name().matches(only)) {
-        continue;
-      }
       List<DynamicTest> tests = new ArrayList<>();
       for (String format : f.formats()) {
         if (!KERAS_FORMATS.contains(format)) {
