@@ -17,8 +17,6 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.kerasbridge.KerasBridge;
@@ -224,7 +222,7 @@ public final class ModelCache {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
     try {
       FileSystem fs = p.getFileSystem(conf);
-      if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+      if ("file".equals(fs.getUri().getScheme())) {
         Path local = Path.of(fs.makeQualified(p).toUri());
         if (!Files.exists(local)) {
           throw new KerasSparkException("model " + path + ": no such file or directory");
