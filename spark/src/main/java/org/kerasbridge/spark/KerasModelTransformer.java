@@ -43,7 +43,8 @@ import org.kerasbridge.model.TensorSpec;
  * row-major order, or a binary image column with {@code imageDecode}); {@code outputCol} (one
  * output) or {@code outputCols} (one per model output), each {@code array<float>} holding the
  * row's output flattened; {@code batchSize} rows per TensorFlow call (default 128);
- * {@code device} ({@code cpu}, {@code gpu}, {@code gpu:N}); {@code onError} ({@code fail}, the
+ * {@code device} ({@code cpu}, {@code gpu}, {@code gpu:N}, or {@code gpu:task}: the GPU
+ * that Spark's resource scheduling assigned to the task); {@code onError} ({@code fail}, the
  * default: a bad row fails the task with a message naming the column and the expected shape;
  * {@code null}: its outputs are null and the message goes to {@code errorCol}).
  *
@@ -83,7 +84,8 @@ public class KerasModelTransformer extends Transformer implements DefaultParamsW
         "one column per model output, in the model's output order (array<float> each)");
     batchSize = new IntParam(this, "batchSize", "rows per TensorFlow call (>= 1)",
         ParamValidators.gtEq(1));
-    device = new Param<>(this, "device", "cpu, gpu or gpu:N");
+    device = new Param<>(this, "device",
+        "cpu, gpu, gpu:N, or gpu:task (the GPU Spark's resource scheduling gave the task)");
     onError = new Param<>(this, "onError",
         "fail: a bad row fails the task; null: null outputs and the error in errorCol",
         ParamValidators.inArray(new String[] {"fail", "null"}));
@@ -223,6 +225,29 @@ public class KerasModelTransformer extends Transformer implements DefaultParamsW
     return $(onError);
   }
 
+  /** The device value meaning "the GPU that Spark assigned to the task". */
+  public static final String TASK_GPU = "gpu:task";
+
+  /**
+   * {@code device} with {@link #TASK_GPU} resolved: in a task that Spark's resource scheduling
+   * gave GPUs ({@code spark.task.resource.gpu.amount}), the first of them; elsewhere (the
+   * driver, or a task without GPUs) {@code gpu}, the first visible GPU, which falls back to CPU
+   * when there is none.
+   */
+  static String taskDevice(String device) {
+    if (!TASK_GPU.equalsIgnoreCase(device)) {
+      return device;
+    }
+    org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+    if (tc != null) {
+      scala.Option<org.apache.spark.resource.ResourceInformation> gpu = tc.resources().get("gpu");
+      if (gpu.isDefined() && gpu.get().addresses().length > 0) {
+        return "gpu:" + gpu.get().addresses()[0];
+      }
+    }
+    return "gpu";
+  }
+
   /** What a transform needs, worked out (and checked) on the driver. */
   private record Plan(SharedModel model, int[] columnIndex, InputColumn[] columns,
       StructType schema) {}
@@ -235,7 +260,7 @@ public class KerasModelTransformer extends Transformer implements DefaultParamsW
       throw new KerasSparkException(uid + ": inputCols (or inputCol) is not set");
     }
     String path = $(modelPath);
-    String dev = $(device);
+    String dev = taskDevice($(device));
     String sum = ModelCache.checksum(path, conf);
     SharedModel model = ModelCache.get(path, sum, dev, conf);
     String[] cols = $(inputCols);

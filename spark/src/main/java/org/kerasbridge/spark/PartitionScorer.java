@@ -47,7 +47,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    SharedModel model = ModelCache.get(path, checksum, device, conf.value());
+    SharedModel model = ModelCache.get(path, checksum,
+        KerasModelTransformer.taskDevice(device), conf.value());
     TaskContext tc = TaskContext.get();
     int partition = tc == null ? -1 : tc.partitionId();
     return new Iterator<>() {

@@ -107,6 +107,19 @@ class KerasModelTransformerTest {
   }
 
   @Test
+  void taskGpuDeviceResolvesToTheTasksGpuOrFallsBack() {
+    assertEquals("cpu", KerasModelTransformer.taskDevice("cpu"));
+    assertEquals("gpu:1", KerasModelTransformer.taskDevice("gpu:1"));
+    // on the driver, and in tasks that Spark gave no GPU, the first visible GPU (or CPU)
+    assertEquals("gpu", KerasModelTransformer.taskDevice("gpu:task"));
+    NpyArray x = randomImages(16, 9);
+    KerasModelTransformer t = new KerasModelTransformer().setModelPath(CNN)
+        .setInputCol("pixels").setDevice("gpu:task");
+    assertArrayEquals(predict(CNN, List.of(x), 0), scored(t.transform(pixels(x, 2)),
+        "prediction"), 1e-5f);
+  }
+
+  @Test
   void severalInputsAndOutputsMatchKeras() {
     Path dir = TestSpark.repo("models/layers/functional_multi_io");
     NpyArray a = Npy.read(dir.resolve("input_0.npy"));
