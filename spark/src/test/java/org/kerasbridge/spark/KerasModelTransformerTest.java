@@ -58,10 +58,21 @@ class KerasModelTransformerTest {
     return NpyArray.ofFloats(new long[] {n, 28, 28, 1}, v);
   }
 
-  static float[] predict(String model, List<NpyArray> xs, int output) {
-    try (InferenceModel m = KerasBridge.load(Path.of(model), Device.CPU)) {
-      return m.predict(xs, 32).get(output).castTo(DType.FLOAT32).toFloatArray();
-    }
+  /** Reference models, loaded apart from the Spark path's ModelCache, once per test run. */
+  private static final java.util.Map<String, InferenceModel> REFERENCE =
+      new java.util.HashMap<>();
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeReferenceModels() {
+    REFERENCE.values().forEach(InferenceModel::close);
+    REFERENCE.clear();
+  }
+
+  /** What {@code KerasModel.predict} gives in this JVM, outside Spark. */
+  static synchronized float[] predict(String model, List<NpyArray> xs, int output) {
+    InferenceModel m = REFERENCE.computeIfAbsent(model,
+        p -> KerasBridge.load(Path.of(p), Device.CPU));
+    return m.predict(xs, 32).get(output).castTo(DType.FLOAT32).toFloatArray();
   }
 
   static Dataset<Row> pixels(NpyArray x, int partitions) {
