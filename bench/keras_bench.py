@@ -79,10 +79,14 @@ def fit(model_path, data_dir, batch, seconds, device):
     m.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0)
     warm = time.perf_counter() - t0
     epochs = max(1, int(np.ceil(seconds / max(warm, 1e-3))))
-    t0 = time.perf_counter()
-    m.fit(x, y, batch_size=batch, epochs=epochs, shuffle=False, verbose=0)
-    s = time.perf_counter() - t0
-    steps = epochs * steps_per_epoch
+    # repeat until at least SECONDS have passed (the estimate above can be off under load)
+    steps, t0 = 0, time.perf_counter()
+    while True:
+        m.fit(x, y, batch_size=batch, epochs=epochs, shuffle=False, verbose=0)
+        steps += epochs * steps_per_epoch
+        s = time.perf_counter() - t0
+        if s >= seconds:
+            break
     emit(kind="fit", model=model_path, batch=batch, steps=steps, seconds=s,
          steps_per_second=steps / s, peak_rss_mb=peak_rss_mb(), device=device,
          jit_compile=str(getattr(m, "jit_compile", None)))

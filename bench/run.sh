@@ -9,6 +9,8 @@
 #   options: --reps N --seconds S --calls N --models "mlp_classifier mnist_cnn" --out DIR
 #            --no-scaling --no-load --no-predict --no-fit
 #            --session-config 'TEXT'  extra ConfigProto for the Java side (kerasbridge.session.config)
+#            --append  add to target/bench/results.jsonl instead of starting over (e.g. fit first,
+#                      then --no-fit for predict and load; the report covers both)
 #
 # Each ratio is the median over reps of (Java run, reference run) pairs taken back to back, so
 # both sides of a pair see the same machine load; the min..max spread is printed beside it.
@@ -17,8 +19,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 SEED_MODELS="mlp_classifier mnist_cnn cnn_channels_first ae_simple ae_deep ae_denoising ae_sparse ae_2d linear_regressor rnn_classifier lstm_regressor"
+ARGS="$*"
 REPS=3 SECONDS_=10 CALLS=1000 DEVICE=cpu MODELS="$SEED_MODELS" OUT=bench SCALING=1 QUICK=0
-DO_LOAD=1 DO_PREDICT=1 DO_FIT=1 SESSION_CONFIG=""
+DO_LOAD=1 DO_PREDICT=1 DO_FIT=1 SESSION_CONFIG="" APPEND=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 REPS=1 SECONDS_=2 CALLS=200 MODELS="mlp_classifier mnist_cnn" OUT=target/bench/quick SCALING=0 ;;
@@ -33,6 +36,7 @@ while [ $# -gt 0 ]; do
     --no-predict) DO_PREDICT=0 ;;
     --no-fit) DO_FIT=0 ;;
     --session-config) SESSION_CONFIG=$2; shift ;;
+    --append) APPEND=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -49,7 +53,7 @@ JAVA=(java -Xmx4g -cp "$CP")
 DL4J_CP="target/classes:target/test-classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep -v -E 'tensorflow|/javacpp-[0-9.]+\.jar$' | paste -sd:):$(ls ~/.m2/repository/org/bytedeco/javacpp/1.5.7/javacpp-1.5.7.jar)"
 [ -n "$SESSION_CONFIG" ] && JAVA+=("-Dkerasbridge.session.config=$SESSION_CONFIG")
 RESULTS="$WORK/results.jsonl"
-: > "$RESULTS"
+[ "$APPEND" = 1 ] || : > "$RESULTS" # --append: keep earlier runs' results in the report
 LOG="$WORK/run.log"
 : > "$LOG"
 
@@ -83,7 +87,7 @@ fit_pair() { # name model_file batch
 {
   echo "# KerasBridge benchmark results"
   echo
-  echo "Made by \`bash bench/run.sh $*\` at $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')."
+  echo "Made by \`bash bench/run.sh $ARGS\` at $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')."
   echo
   echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores visible, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
   echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (every row below lists the load averages seen during its runs)"
