@@ -41,7 +41,8 @@ def fmt(r, goal=None, lower=False):
     if r is None:
         return "n/a"
     med, lo, hi, n = r
-    s = f"{med:.2f}x ({lo:.2f}..{hi:.2f}, n={n})"
+    d = 2 if med >= 0.1 else 4
+    s = f"{med:.{d}f}x ({lo:.{d}f}..{hi:.{d}f}, n={n})"
     if goal is not None:
         ok = med <= goal if lower else med >= goal
         s += " ✓" if ok else f" ✗ (goal {'≤' if lower else '≥'} {goal})"

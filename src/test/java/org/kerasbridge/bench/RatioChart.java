@@ -37,14 +37,19 @@ public final class RatioChart {
     CategoryChart c = new CategoryChartBuilder().width(Math.max(900, 60 * labels.size()))
         .height(600).title(a.length > 2 ? a[2] : "KerasBridge / reference (higher is better)")
         .xAxisTitle("model").yAxisTitle("ratio (> 1: KerasBridge better)").build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     c.getStyler().setXAxisLabelRotation(60);
     c.getStyler().setOverlapped(false);
+    // ratios span 0.5x to several hundred x: the axis stops at 10x (exact values in RESULTS.md)
+    c.getStyler().setYAxisMax(10.0);
+    c.getStyler().setYAxisMin(0.0);
     c.getStyler().setAvailableSpaceFill(0.8);
     for (var s : series.entrySet()) {
+      // every series on every label (XChart needs one category list); a missing ratio is drawn as
+      // 1 (no bar above or below the parity line) rather than left out
       List<Double> ys = new ArrayList<>();
       for (String l : labels) {
-        ys.add(s.getValue().getOrDefault(l, 0.0));
+        ys.add(s.getValue().getOrDefault(l, 1.0));
       }
       c.addSeries(s.getKey(), labels, ys);
     }
