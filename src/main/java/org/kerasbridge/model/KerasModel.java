@@ -128,6 +128,22 @@ public final class KerasModel implements InferenceModel {
     return outputSpecs;
   }
 
+  /**
+   * Builds the layers as Keras builds a model, symbolically: one trace on inputs whose unknown
+   * dimensions stay unknown (a fully-convolutional model builds whatever its image size). Returns
+   * false, building nothing more, when a layer needs such a dimension known (an unrolled RNN its
+   * number of timesteps); the caller then builds the model with a call on concrete inputs.
+   */
+  public boolean buildSymbolically() {
+    try {
+      trace(defaultShapes());
+    } catch (org.kerasbridge.KerasBridgeException e) {
+      return false;
+    }
+    ensureWeightsLoaded();
+    return true;
+  }
+
   private boolean allStaticShapes() {
     for (TensorSpec s : inputSpecs) {
       long[] sh = s.shape();
