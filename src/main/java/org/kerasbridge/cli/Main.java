@@ -2,6 +2,8 @@ package org.kerasbridge.cli;
 
 import java.io.PrintWriter;
 import org.kerasbridge.KerasBridgeException;
+import org.kerasbridge.graph.NativeLogging;
+import org.kerasbridge.model.ProgressSink;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +26,11 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Handled in {@link #run(String...)} before anything loads; declared here for --help. */
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Also show TensorFlow's native log and KerasBridge's DEBUG lines.")
+  boolean verbose;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
@@ -35,6 +42,19 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        break;
+      }
+      if (a.equals("--verbose")) {
+        // before anything loads TensorFlow or creates a logger
+        System.setProperty(NativeLogging.VERBOSE_PROPERTY, "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+      }
+    }
+    NativeLogging.configure();
+    // the CLI's own output: Keras's progress bar on stdout (the library default is SLF4J)
+    ProgressSink.setDefault(ProgressSink.console(System.out));
     CommandLine cl = commandLine();
     return cl.execute(args);
   }
