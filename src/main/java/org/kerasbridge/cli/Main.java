@@ -23,6 +23,25 @@ public final class Main implements Runnable {
   public static final int BAD_INPUT = 2;
   public static final int INTERNAL_ERROR = 3;
 
+  static {
+    // The CLI's log format (slf4j-simple, which only the CLI brings): "[INFO] message" on stderr.
+    // Set here rather than in a simplelogger.properties, which would also configure the logging
+    // of every application that has KerasBridge and slf4j-simple on its classpath. -D wins.
+    simpleLoggerDefault("logFile", "System.err");
+    simpleLoggerDefault("defaultLogLevel", "info");
+    simpleLoggerDefault("showThreadName", "false");
+    simpleLoggerDefault("showLogName", "false");
+    simpleLoggerDefault("levelInBrackets", "true");
+    simpleLoggerDefault("log.io.jhdf", "warn");
+  }
+
+  private static void simpleLoggerDefault(String key, String value) {
+    String k = "org.slf4j.simpleLogger." + key;
+    if (System.getProperty(k) == null) {
+      System.setProperty(k, value);
+    }
+  }
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
