@@ -1,13 +1,12 @@
 package org.kerasbridge.viz;
 
-import java.awt.BasicStroke;
-import java.awt.Graphics2D;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Path2D;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.kerasbridge.ndarray.NpyArray;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One or more named series as lines, e.g. {@code loss} and {@code val_loss} per epoch, or target
@@ -69,53 +68,37 @@ public final class LineChart extends Chart<LineChart> {
   }
 
   @Override
-  void draw(Graphics2D g, int width, int height) {
-    double[] xr = Ranges.of(series.stream().map(Series::xs));
-    double[] yr = Ranges.of(series.stream().map(Series::ys));
-    boolean integerX = series.stream().allMatch(s -> Ranges.allIntegers(s.xs()));
-    Axes.Labels labels = labels("");
-    Axes axes = Axes.layout(g, width, height, xr[0], xr[1], integerX, yr[0], yr[1], labels, 0);
-    axes.drawGrid(g);
-    g.setClip(axes.area.x - 4, axes.area.y - 4, axes.area.width + 9, axes.area.height + 9);
-    List<Legend.Entry> legend = new ArrayList<>();
-    for (int k = 0; k < series.size(); k++) {
-      Series s = series.get(k);
-      g.setColor(Palette.color(k));
-      g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-      Path2D.Double path = new Path2D.Double();
-      boolean pen = false;
-      for (int i = 0; i < s.xs().length; i++) {
-        if (!Double.isFinite(s.xs()[i]) || !Double.isFinite(s.ys()[i])) {
-          pen = false;
-          continue;
-        }
-        double px = axes.px(s.xs()[i]);
-        double py = axes.py(s.ys()[i]);
-        if (pen) {
-          path.lineTo(px, py);
-        } else {
-          path.moveTo(px, py);
-          pen = true;
-        }
-        if (s.xs().length <= MARKER_LIMIT) {
-          g.fill(new Ellipse2D.Double(px - 3, py - 3, 6, 6));
-        }
-      }
-      g.draw(path);
-      if (!s.name().isEmpty()) {
-        legend.add(new Legend.Entry(s.name(), Palette.color(k), Legend.Mark.LINE));
+  boolean fill(XYChart chart) {
+    boolean integerX = !series.isEmpty();
+    for (Series s : series) {
+      for (double x : s.xs()) {
+        integerX &= !Double.isFinite(x) || x == Math.rint(x);
       }
     }
-    g.setClip(null);
-    axes.drawFrame(g, labels, width);
-    Legend.drawInside(g, legend, axes.area, r -> {
-      int c = 0;
-      for (Series s : series) {
-        for (int i = 0; i < s.xs().length; i++) {
-          c += r.contains(axes.px(s.xs()[i]), axes.py(s.ys()[i])) ? 1 : 0;
+    if (integerX) {
+      chart.getStyler().setXAxisDecimalPattern("0"); // epochs and steps: no 1.5
+    }
+    boolean named = false;
+    for (int k = 0; k < series.size(); k++) {
+      Series s = series.get(k);
+      // non-finite values leave a gap: XChart breaks a line at NaN
+      double[] ys = s.ys().clone();
+      double[] xs = s.xs().clone();
+      for (int i = 0; i < ys.length; i++) {
+        if (!Double.isFinite(xs[i]) || !Double.isFinite(ys[i])) {
+          xs[i] = i > 0 ? xs[i - 1] : 0;
+          ys[i] = Double.NaN;
         }
       }
-      return c;
-    });
+      XYSeries xy = chart.addSeries(s.name().isEmpty() ? "series " + k : s.name(), xs, ys);
+      xy.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      xy.setLineWidth(2f);
+      xy.setMarker(s.xs().length <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+      xy.setShowInLegend(!s.name().isEmpty());
+      named |= !s.name().isEmpty();
+    }
+    chart.getStyler().setLegendVisible(named);
+    chart.getStyler().setMarkerSize(6);
+    return !series.isEmpty();
   }
 }
