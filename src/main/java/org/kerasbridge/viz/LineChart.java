@@ -77,6 +77,8 @@ public final class LineChart extends Chart<LineChart> {
     }
     if (integerX) {
       chart.getStyler().setXAxisDecimalPattern("0"); // epochs and steps: no 1.5
+    } else {
+      niceXAxis(chart);
     }
     boolean named = false;
     for (int k = 0; k < series.size(); k++) {
@@ -100,5 +102,34 @@ public final class LineChart extends Chart<LineChart> {
     chart.getStyler().setLegendVisible(named);
     chart.getStyler().setMarkerSize(6);
     return !series.isEmpty();
+  }
+
+  /**
+   * XChart starts its ticks at the data's minimum (x = 0.0625 for a first batch, 1.2732... for
+   * a time axis); bounds on a round step give round ticks, printed with as many decimals as the
+   * step needs.
+   */
+  private void niceXAxis(XYChart chart) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (double x : s.xs()) {
+        if (Double.isFinite(x)) {
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+      }
+    }
+    if (!(max > min)) {
+      return;
+    }
+    double raw = (max - min) / 8;
+    double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    double step = raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag : raw / mag <= 5 ? 5 * mag
+        : 10 * mag;
+    chart.getStyler().setXAxisMin(Math.floor(min / step) * step);
+    chart.getStyler().setXAxisMax(Math.ceil(max / step) * step);
+    int decimals = (int) Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    chart.getStyler().setXAxisDecimalPattern(decimals == 0 ? "0" : "0." + "0".repeat(decimals));
   }
 }
