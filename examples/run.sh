@@ -15,6 +15,11 @@ limit="${LIMIT:-500}"
 epochs="${EPOCHS:-1}"
 mvn -B -q ${EXAMPLES_MAVEN_OPTS:-} package
 cp="target/classes:$(cat target/classpath.txt)"
+# What KerasBridge brings to a user's project: never its test, bench or CLI dependencies.
+if tr ':' '\n' < target/classpath.txt | grep -E 'deeplearning4j|nd4j|junit|picocli|hdf5-1|openblas'; then
+  echo "examples: the dependencies above leaked from org.kerasbridge:kerasbridge" >&2
+  exit 1
+fi
 out="target/run"
 rm -rf "$out" && mkdir -p "$out"
 
