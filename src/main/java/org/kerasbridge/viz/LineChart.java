@@ -80,6 +80,7 @@ public final class LineChart extends Chart<LineChart> {
     } else {
       niceXAxis(chart);
     }
+    niceYLabels(chart);
     boolean named = false;
     for (int k = 0; k < series.size(); k++) {
       Series s = series.get(k);
@@ -110,26 +111,47 @@ public final class LineChart extends Chart<LineChart> {
    * step needs.
    */
   private void niceXAxis(XYChart chart) {
+    double[] r = range(true);
+    if (!(r[1] > r[0])) {
+      return;
+    }
+    double step = niceStep(r[1] - r[0]);
+    chart.getStyler().setXAxisMin(Math.floor(r[0] / step) * step);
+    chart.getStyler().setXAxisMax(Math.ceil(r[1] / step) * step);
+    chart.getStyler().setXAxisDecimalPattern(pattern(step));
+  }
+
+  /** Y labels with the decimals a round step over the data needs ("0.08", not ".08"). */
+  private void niceYLabels(XYChart chart) {
+    double[] r = range(false);
+    if (r[1] > r[0]) {
+      chart.getStyler().setYAxisDecimalPattern(pattern(niceStep(r[1] - r[0])));
+    }
+  }
+
+  private double[] range(boolean x) {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     for (Series s : series) {
-      for (double x : s.xs()) {
-        if (Double.isFinite(x)) {
-          min = Math.min(min, x);
-          max = Math.max(max, x);
+      for (double v : x ? s.xs() : s.ys()) {
+        if (Double.isFinite(v)) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
         }
       }
     }
-    if (!(max > min)) {
-      return;
-    }
-    double raw = (max - min) / 8;
+    return new double[] {min, max};
+  }
+
+  /** 1, 2 or 5 times a power of ten, about an eighth of {@code span}. */
+  private static double niceStep(double span) {
+    double raw = span / 8;
     double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-    double step = raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag : raw / mag <= 5 ? 5 * mag
-        : 10 * mag;
-    chart.getStyler().setXAxisMin(Math.floor(min / step) * step);
-    chart.getStyler().setXAxisMax(Math.ceil(max / step) * step);
+    return raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag : raw / mag <= 5 ? 5 * mag : 10 * mag;
+  }
+
+  private static String pattern(double step) {
     int decimals = (int) Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-    chart.getStyler().setXAxisDecimalPattern(decimals == 0 ? "0" : "0." + "0".repeat(decimals));
+    return decimals == 0 ? "#,##0" : "#,##0." + "0".repeat(decimals);
   }
 }
