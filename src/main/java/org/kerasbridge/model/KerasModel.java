@@ -496,7 +496,7 @@ public final class KerasModel implements InferenceModel {
 
   /**
    * Keras's {@code fit}: epochs of shuffled (or ordered) batches, validation at each epoch's end,
-   * callbacks, a progress bar and Keras-like epoch lines on stdout unless not verbose.
+   * callbacks, and Keras-like progress to the options' {@link ProgressSink} unless not verbose.
    */
   public History fit(List<NpyArray> x, List<NpyArray> y, FitOptions o) {
     requireCompiled();
@@ -528,14 +528,13 @@ public final class KerasModel implements InferenceModel {
     for (Callback c : o.callbacks) {
       c.onTrainBegin(this);
     }
-    ProgressBar bar = new ProgressBar(System.out, steps);
+    ProgressSink bar = !o.verbose ? ProgressSink.none()
+        : o.progress != null ? o.progress : ProgressSink.getDefault();
     for (int epoch = o.initialEpoch; epoch < o.epochs && !stopTraining; epoch++) {
       for (Callback c : o.callbacks) {
         c.onEpochBegin(this, epoch);
       }
-      if (o.verbose) {
-        bar.epochBegin(epoch, o.epochs);
-      }
+      bar.epochBegin(epoch, o.epochs, steps);
       int[] order = null;
       if (o.shuffle) {
         order = new int[(int) rows];
@@ -563,17 +562,13 @@ public final class KerasModel implements InferenceModel {
         for (Callback c : o.callbacks) {
           c.onTrainBatchEnd(this, s, running);
         }
-        if (o.verbose) {
-          bar.update(s + 1, running);
-        }
+        bar.batchEnd(s + 1, steps, running);
       }
       Map<String, Double> logs = agg.result("");
       if (vx != null && vx.get(0).shape()[0] > 0) {
         logs.putAll(evaluate(castInputs(vx), vy, null, o.batchSize, "val_"));
       }
-      if (o.verbose) {
-        bar.epochEnd(logs);
-      }
+      bar.epochEnd(epoch, o.epochs, logs);
       for (Callback c : o.callbacks) {
         c.onEpochEnd(this, epoch, logs);
       }

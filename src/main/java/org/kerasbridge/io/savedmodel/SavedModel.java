@@ -33,6 +33,10 @@ import org.tensorflow.proto.TensorShapeProto;
  * {@code output_0, output_1, ...}, so this is Keras's output order.
  */
 public final class SavedModel implements InferenceModel {
+  static {
+    org.kerasbridge.graph.NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   public static final String DEFAULT_SIGNATURE = "serving_default";
 
   /** A signature's key, method and ordered inputs and outputs, with their graph tensor names. */
