@@ -129,7 +129,7 @@ class PredictThreadsTest {
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
         Future<History> fit = pool.submit(() -> m.fit(List.of(x), List.of(y),
-            FitOptions.defaults().setEpochs(30).setBatchSize(2).optShuffle(false)
+            FitOptions.defaults().setEpochs(10).setBatchSize(2).optShuffle(false)
                 .optVerbose(false).addCallback(pause)));
         assertTrue(inFit.await(60, TimeUnit.SECONDS), "fit started");
         // fit is paused between two steps: another trainer is refused, predict works
@@ -152,7 +152,7 @@ class PredictThreadsTest {
           return n;
         });
         History h = fit.get(120, TimeUnit.SECONDS);
-        assertEquals(30, h.epochs().size());
+        assertEquals(10, h.epochs().size());
         assertTrue(predicts.get(60, TimeUnit.SECONDS) >= 0);
       } finally {
         checked.countDown();

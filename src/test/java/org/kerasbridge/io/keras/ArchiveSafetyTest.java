@@ -204,6 +204,30 @@ class ArchiveSafetyTest {
     refused(dir, "model.weights.h5 resolves to", "outside the model directory");
   }
 
+  /** The same ratio rule for .npz data files (read with a streaming zip reader). */
+  @Test
+  void npzBombIsRefused() throws IOException {
+    byte[] npy = org.kerasbridge.ndarray.Npy.toBytes(org.kerasbridge.ndarray.NpyArray.ofBytes(
+        new long[] {64 << 20}, new byte[64 << 20]));
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("x.npy", npy);
+    Path file = zip("bomb.npz", m, ZipEntry.DEFLATED);
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> org.kerasbridge.ndarray.Npz.read(file));
+    assertTrue(e.getMessage().startsWith(file.toString())
+        && e.getMessage().contains("inflates more than 100 times"), e.getMessage());
+    // an ordinary compressed .npz (numbers, ratio ~1) still reads
+    float[] f = new float[1 << 20];
+    java.util.Random r = new java.util.Random(1);
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) r.nextGaussian();
+    }
+    m.put("x.npy", org.kerasbridge.ndarray.Npy.toBytes(org.kerasbridge.ndarray.NpyArray.ofFloats(
+        new long[] {f.length}, f)));
+    Path ok = zip("ok.npz", m, ZipEntry.DEFLATED);
+    assertEquals(f.length, org.kerasbridge.ndarray.Npz.read(ok).get("x").size());
+  }
+
   private static void replaceAll(byte[] b, String from, String to) {
     byte[] f = from.getBytes(StandardCharsets.US_ASCII);
     byte[] t = to.getBytes(StandardCharsets.US_ASCII);
