@@ -33,6 +33,9 @@ import org.tensorflow.proto.TensorShapeProto;
  * {@code output_0, output_1, ...}, so this is Keras's output order.
  *
  * <p>Threads: {@link #predict} may be called from many threads at once; see there.
+ *
+ * <p>Before TensorFlow loads the graph (which runs its restore and init ops), ops that touch files
+ * or call out of TensorFlow are refused ({@link GraphVetting}).
  */
 public final class SavedModel implements InferenceModel {
   public static final String DEFAULT_SIGNATURE = "serving_default";
@@ -82,6 +85,7 @@ public final class SavedModel implements InferenceModel {
     if (!isSavedModel(dir)) {
       throw new InvalidInputException(dir + ": no saved_model.pb; not a SavedModel directory");
     }
+    GraphVetting.check(dir);
     Devices.Placement placement = Devices.place(device);
     SavedModelBundle bundle;
     try {
