@@ -364,8 +364,8 @@ public final class KerasModel implements InferenceModel {
   }
 
   /**
-   * Checks training targets: one per output, non-empty, {@code rows} samples each, cast to
-   * float32. {@code what} names the call in messages.
+   * Checks training targets: one per output, non-empty, {@code rows} samples each (as many as the
+   * inputs), cast to float32.
    */
   List<NpyArray> checkTargets(List<NpyArray> ys, long rows) {
     List<NpyArray> y = InputCheck.check(source, targetSpecs, ys, true, "target");
