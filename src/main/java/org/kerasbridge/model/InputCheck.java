@@ -59,9 +59,11 @@ public final class InputCheck {
         throw new InvalidInputException(where + ": " + label + " is null; expected "
             + expected(s));
       }
-      if (a.rank() == 0 || a.size() == 0) {
-        throw new InvalidInputException(where + ": " + label + " is empty (shape "
-            + shape(a.shape()) + "); expected at least one sample of " + expected(s));
+      boolean scalarSpec = s.shape() != null && s.shape().length == 0;
+      if (a.size() == 0 || a.rank() == 0 && !scalarSpec) {
+        throw new InvalidInputException(where + ": " + label + " is "
+            + (a.rank() == 0 ? "a scalar" : "empty (shape " + shape(a.shape()) + ")")
+            + "; expected at least one sample of " + expected(s));
       }
       NpyArray c = a;
       if (cast && a.dtype() != s.dtype()) {
@@ -77,6 +79,10 @@ public final class InputCheck {
       if (!fits(s, c.shape())) {
         throw new InvalidInputException(where + ": " + label + " has shape " + shape(a.shape())
             + "; expected " + expected(s));
+      }
+      if (c.rank() == 0) {
+        out.add(c);
+        continue;
       }
       long r = c.shape()[0];
       if (rows >= 0 && r != rows) {

@@ -83,7 +83,8 @@ class BadInputsTest {
             () -> model.predict(List.of(floats(new long[] {0, 784}, 0)))),
             name, "is empty", "(0, 784)");
         says(assertThrows(InvalidInputException.class,
-            () -> model.predict(List.of(NpyArray.ofFloats(new long[0], 1f)))), name, "empty");
+            () -> model.predict(List.of(NpyArray.ofFloats(new long[0], 1f)))), name,
+            "is a scalar");
         says(assertThrows(InvalidInputException.class, () -> model.predict(List.of(x(), x()))),
             "takes 1 input(s)", "got 2 array(s)");
         says(assertThrows(InvalidInputException.class, () -> model.predict(List.of())),
