@@ -567,7 +567,7 @@ public final class KerasModel implements InferenceModel {
 
   /**
    * Keras's {@code fit}: epochs of shuffled (or ordered) batches, validation at each epoch's end,
-   * callbacks, a progress bar and Keras-like epoch lines on stdout unless not verbose.
+   * callbacks, and Keras-like progress to the options' {@link ProgressSink} unless not verbose.
    */
   public History fit(List<NpyArray> x, List<NpyArray> y, FitOptions o) {
     requireCompiled();
@@ -645,14 +645,13 @@ public final class KerasModel implements InferenceModel {
   private History epochs(List<NpyArray> xs, List<NpyArray> ys, NpyArray sw, List<NpyArray> vx,
       List<NpyArray> vy, long rows, int batch, int steps, java.util.Random rng, History history,
       FitOptions o) {
-    ProgressBar bar = new ProgressBar(System.out, steps);
+    ProgressSink bar = !o.verbose ? ProgressSink.none()
+        : o.progress != null ? o.progress : ProgressSink.getDefault();
     for (int epoch = o.initialEpoch; epoch < o.epochs && !stopTraining; epoch++) {
       for (Callback c : o.callbacks) {
         c.onEpochBegin(this, epoch);
       }
-      if (o.verbose) {
-        bar.epochBegin(epoch, o.epochs);
-      }
+      bar.epochBegin(epoch, o.epochs, steps);
       int[] order = null;
       if (o.shuffle) {
         order = new int[(int) rows];
@@ -676,14 +675,10 @@ public final class KerasModel implements InferenceModel {
             : sw.takeRows(order, from, to);
         Trainer.StepResult r = exclusive(() -> trainer.step(true, bx, by, bw));
         if (!Double.isFinite(r.loss())) {
-          // Keras's TerminateOnNaN prints this line and stops; the weights are already updated
-          String line = "Batch " + s + ": Invalid loss, terminating training";
-          if (o.verbose) {
-            System.out.println();
-            System.out.println(line);
-          }
+          // Keras's TerminateOnNaN prints "Batch N: Invalid loss, terminating training" and
+          // stops; the library prints nothing itself, so it says so in the exception
           throw new NonFiniteLossException(source + ": epoch " + (epoch + 1) + ", batch " + s
-              + ": the loss is " + r.loss() + "; training stopped (as Keras's TerminateOnNaN)."
+              + ": invalid loss " + r.loss() + ", training stopped (as Keras's TerminateOnNaN)."
               + " The weights were updated by this batch and are not fit to be saved; lower the"
               + " learning rate or check the data", epoch, s, r.loss(), history);
         }
@@ -692,17 +687,13 @@ public final class KerasModel implements InferenceModel {
         for (Callback c : o.callbacks) {
           c.onTrainBatchEnd(this, s, running);
         }
-        if (o.verbose) {
-          bar.update(s + 1, running);
-        }
+        bar.batchEnd(s + 1, steps, running);
       }
       Map<String, Double> logs = agg.result("");
       if (vx != null && vx.get(0).shape()[0] > 0) {
         logs.putAll(evaluate(castInputs(vx), vy, null, o.batchSize, "val_"));
       }
-      if (o.verbose) {
-        bar.epochEnd(logs);
-      }
+      bar.epochEnd(epoch, o.epochs, logs);
       for (Callback c : o.callbacks) {
         c.onEpochEnd(this, epoch, logs);
       }

@@ -38,6 +38,10 @@ import org.tensorflow.proto.TensorShapeProto;
  * or call out of TensorFlow are refused ({@link GraphVetting}).
  */
 public final class SavedModel implements InferenceModel {
+  static {
+    org.kerasbridge.graph.NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   public static final String DEFAULT_SIGNATURE = "serving_default";
 
   /** A signature's key, method and ordered inputs and outputs, with their graph tensor names. */
