@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README corpus results table: KerasBridge vs Keras 3.15 (as-is) vs DL4J 1.0.0-M2.1 on every
+# file of models/corpus. Each Java side runs in its own JVM (DL4J's natives clash with TF Java's);
+# the Keras column comes from MANIFEST.json (python-reference/corpus.py records whether Keras 3.15
+# loads each file as-is).
+#
+#   bash bench/corpus_report.sh      # writes bench/corpus_kerasbridge.json, bench/corpus_dl4j.json,
+#                                    # prints the markdown table (python-reference/corpus_table.py)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+PY="$(bash python-reference/venv.sh)"
+mvn -B -q -o -DskipTests test-compile
+CP="target/test-classes:target/classes:$(mvn -B -q -o dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+java -cp "$CP" org.kerasbridge.corpus.KerasBridgeCorpusReport models/corpus \
+  >bench/corpus_kerasbridge.json 2>bench/corpus_kerasbridge.log
+java -cp "$CP" org.kerasbridge.corpus.Dl4jCorpusImport models/corpus \
+  >bench/corpus_dl4j.json 2>bench/corpus_dl4j.log
+"$PY" python-reference/corpus_table.py
