@@ -16,6 +16,13 @@ CP="target/test-classes:target/classes:$(mvn -B -q -o dependency:build-classpath
   -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
 java -cp "$CP" org.kerasbridge.corpus.KerasBridgeCorpusReport models/corpus \
   >bench/corpus_kerasbridge.json 2>bench/corpus_kerasbridge.log
-java -cp "$CP" org.kerasbridge.corpus.Dl4jCorpusImport models/corpus \
+# DL4J's JVM: no TF Java, and the JavaCPP that DL4J's natives were built with (1.5.7; TF Java
+# brings 1.5.11, with which ND4J's backend does not initialize).
+mvn -B -q -o dependency:get -Dartifact=org.bytedeco:javacpp:1.5.7 >/dev/null 2>&1 \
+  || mvn -B -q dependency:get -Dartifact=org.bytedeco:javacpp:1.5.7 >/dev/null
+DL4J_CP="$(echo "$CP" | tr ':' '\n' | grep -v '/org/tensorflow/' \
+  | sed "s#/org/bytedeco/javacpp/1.5.11/javacpp-1.5.11.jar#/org/bytedeco/javacpp/1.5.7/javacpp-1.5.7.jar#" \
+  | paste -sd: -)"
+java -cp "$DL4J_CP" org.kerasbridge.corpus.Dl4jCorpusImport models/corpus \
   >bench/corpus_dl4j.json 2>bench/corpus_dl4j.log
 "$PY" python-reference/corpus_table.py

@@ -82,9 +82,10 @@ public final class Dl4jCorpusImport {
         how = "sequential";
       } catch (Throwable sequential) {
         r.put("imported", false);
-        r.put("error", oneLine(sequential.getMessage() != null
-            && sequential.getMessage().contains("not a Sequential") ? functional : sequential));
-        r.put("error_functional", oneLine(functional));
+        // A file is either Sequential or not: report the importer that applied to its class.
+        boolean isSequential = functional.getMessage() != null
+            && functional.getMessage().contains("(found Sequential)");
+        r.put("error", oneLine(isSequential ? sequential : functional));
         return;
       }
     }

@@ -88,18 +88,22 @@ class CorpusParityTest {
       List<String> names = new ArrayList<>();
       ref.path("refuse_names").forEach(n -> names.add(n.asText()));
       tests.add(DynamicTest.dynamicTest(id + " (" + expected + ")",
-          () -> check(d, file, expected, names)));
+          () -> check(d, file, expected, names, true)));
     }
     assertTrue(tests.size() >= 100, "models/corpus lists at least 100 files, got " + tests.size());
     return tests;
   }
 
   private static void check(Path d, String expected) throws IOException {
-    check(d, d.resolve("model.h5"), expected, List.of());
+    check(d, d.resolve("model.h5"), expected, List.of(), false);
   }
 
-  private static void check(Path d, Path file, String expected, List<String> names)
-      throws IOException {
+  /**
+   * @param either the public corpus holds 1e-5 absolute OR relative per element (its image models
+   *     have outputs up to 172, where one float32 ulp is 1.5e-5); the shared corpus 1e-5 abs
+   */
+  private static void check(Path d, Path file, String expected, List<String> names,
+      boolean either) throws IOException {
     switch (expected) {
       case "parity": {
         List<NpyArray> in = arrays(d, "input_");
@@ -108,8 +112,10 @@ class CorpusParityTest {
           List<NpyArray> got = m.predict(in, 4);
           assertEquals(out.size(), got.size());
           for (int k = 0; k < out.size(); k++) {
-            Comparison c = Comparison.of(d.getFileName() + " output " + k, got.get(k),
-                out.get(k), ATOL, 0);
+            Comparison c = either
+                ? Comparison.ofEither(d.getFileName() + " output " + k, got.get(k), out.get(k),
+                    ATOL, ATOL)
+                : Comparison.of(d.getFileName() + " output " + k, got.get(k), out.get(k), ATOL, 0);
             assertTrue(c.passed(), c.report());
           }
         }
@@ -133,7 +139,15 @@ class CorpusParityTest {
         break;
       }
       case "load-only":
-        KerasBridge.loadKeras(file, Device.CPU).close();
+        try (KerasModel m = KerasBridge.loadKeras(file, Device.CPU)) {
+          if (Files.exists(d.resolve("input_0.npy"))) {
+            for (NpyArray y : m.predict(arrays(d, "input_"), 4)) {
+              for (float v : y.toFloatArray()) {
+                assertTrue(Float.isFinite(v), d.getFileName() + ": non-finite output");
+              }
+            }
+          }
+        }
         break;
       default:
         throw new AssertionError("unknown expectation " + expected);
