@@ -10,7 +10,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
-PY="$(bash python-reference/venv.sh)"
 mvn -B -q -o -DskipTests test-compile
 CP="target/test-classes:target/classes:$(mvn -B -q -o dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
@@ -25,4 +24,5 @@ DL4J_CP="$(echo "$CP" | tr ':' '\n' | grep -v '/org/tensorflow/' \
   | paste -sd: -)"
 java -cp "$DL4J_CP" org.kerasbridge.corpus.Dl4jCorpusImport models/corpus \
   >bench/corpus_dl4j.json 2>bench/corpus_dl4j.log
-"$PY" python-reference/corpus_table.py
+# Plain python3: the table script needs only the standard library.
+"${PYTHON:-python3}" python-reference/corpus_table.py
