@@ -155,6 +155,10 @@ RULES = {
         "one node with the states as extra inputs ([x, h, c]); Keras 3 takes them only as "
         "initial_state=[h, c], so that node is rewritten in the Keras 3 node format "
         "(args=[x], kwargs={'initial_state': [h, c]}), the same tensors",
+    "rnn-initial-state-keras2-mask": "Keras 2 masked an RNN called as layer([x, h, c]) with x's "
+        "mask; Keras 3 runs an RNN given initial_state tensors unmasked unless mask= is passed, so "
+        "for x from Embedding(mask_zero=True) the node also gets mask=not_equal(ids, 0) (an added "
+        "NotEqual op), the mask Keras 2 used",
     "hard_sigmoid-keras2": "'hard_sigmoid' translated to a registered function computing Keras "
         "1/2's hard_sigmoid, clip(0.2*x + 0.5, 0, 1); Keras 3's built-in hard_sigmoid is "
         "relu6(x + 3)/6 = clip(x/6 + 0.5, 0, 1), a different function",
@@ -247,6 +251,8 @@ def translate(cfg, keras_version, path=None):
                 node["config"]["reset_after"] = False
                 note("gru-reset_after-false", f"{where}/{node['config'].get('name')}")
             if cn in ("Model", "Functional") and isinstance(node.get("config"), dict):
+                keras2_mask_for_initial_states(node["config"], where, note)
+            if cn in ("Model", "Functional") and isinstance(node.get("config"), dict):
                 c = node["config"]
                 nested = {l.get("name") or l.get("config", {}).get("name")
                           for l in c.get("layers", []) if isinstance(l, dict)
@@ -305,6 +311,54 @@ def translate(cfg, keras_version, path=None):
     walk(cfg, "model")
     patches = [{"rule": r, "description": RULES[r], "applied_at": a} for r, a in applied.items()]
     return cfg, patches
+
+
+def _entry(e):
+    return isinstance(e, list) and len(e) >= 3 and isinstance(e[0], str)
+
+
+def keras2_mask_for_initial_states(c, where, note):
+    """Keras 2 masked an RNN called as layer([x, *states]) with x's mask; Keras 3 runs an RNN
+    called with initial_state tensors unmasked unless mask= is passed. For an x that comes from an
+    Embedding(mask_zero=True), the node gets initial_state=[...] and mask=not_equal(ids, 0), the
+    mask Keras 2 computed (an added NotEqual op, as Keras 3 serializes keras.ops.not_equal)."""
+    layers = c.get("layers")
+    if not isinstance(layers, list):
+        return
+    by_name = {l.get("name"): l for l in layers if isinstance(l, dict)}
+    added = []
+    for l in layers:
+        if not isinstance(l, dict) or l.get("class_name") not in RNN_CLASSES:
+            continue
+        for i, nd in enumerate(l.get("inbound_nodes") or []):
+            if not (isinstance(nd, list) and len(nd) > 1 and all(_entry(e) for e in nd)):
+                continue
+            src = by_name.get(nd[0][0])
+            if not src or src.get("class_name") != "Embedding" \
+                    or not src.get("config", {}).get("mask_zero"):
+                continue
+            ids = next((e for n2 in src.get("inbound_nodes") or [] for e in
+                        (n2 if isinstance(n2, list) and n2 and _entry(n2[0]) else [n2])
+                        if _entry(e)), None)
+            if ids is None:
+                continue
+
+            def kt(e):
+                return {"class_name": "__keras_tensor__",
+                        "config": {"shape": [None], "dtype": "float32",
+                                   "keras_history": [e[0], e[1], e[2]]}}
+            op = f"keras2_mask_{l.get('name')}_{i}"
+            added.append({"module": "keras.src.ops.numpy", "class_name": "NotEqual",
+                          "config": {"name": op}, "registered_name": "NotEqual", "name": op,
+                          "inbound_nodes": [{"args": [kt(ids), 0], "kwargs": {}}]})
+            kw = dict(nd[0][3]) if len(nd[0]) > 3 and isinstance(nd[0][3], dict) else {}
+            kw["initial_state"] = [kt(e) for e in nd[1:]]
+            kw["mask"] = kt([op, 0, 0])
+            l["inbound_nodes"][i] = {"args": [kt(nd[0])], "kwargs": kw}
+            note("rnn-initial-state-keras2-mask",
+                 f"{where}/{l.get('name')} node {i}: mask not_equal({ids[0]}, 0) of "
+                 f"Embedding '{src.get('name')}'")
+    layers[:0] = added
 
 
 def write_patched_copy(src: Path, cfg, dst: Path):

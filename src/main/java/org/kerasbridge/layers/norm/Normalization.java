@@ -103,4 +103,9 @@ public final class Normalization extends SingleInputLayer {
   protected boolean supportsMasking() {
     return true;
   }
+
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
+  }
 }
