@@ -11,9 +11,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 mvn -B -q -o -DskipTests test-compile
-CP="target/test-classes:target/classes:$(mvn -B -q -o dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
-java -cp "$CP" org.kerasbridge.corpus.KerasBridgeCorpusReport models/corpus \
+CPFILE="$(mktemp)"
+mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CPFILE"
+CP="target/test-classes:target/classes:$(cat "$CPFILE")"
+rm -f "$CPFILE"
+[ -n "${SKIP_KERASBRIDGE:-}" ] || java -cp "$CP" org.kerasbridge.corpus.KerasBridgeCorpusReport models/corpus \
   >bench/corpus_kerasbridge.json 2>bench/corpus_kerasbridge.log
 # DL4J's JVM: no TF Java, and the JavaCPP that DL4J's natives were built with (1.5.7; TF Java
 # brings 1.5.11, with which ND4J's backend does not initialize).

@@ -29,6 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Dl4jCorpusImport {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int TIMEOUT_S = 20;
 
   private Dl4jCorpusImport() {}
 
@@ -53,12 +54,16 @@ public final class Dl4jCorpusImport {
         return null;
       });
       try {
-        f.get(120, TimeUnit.SECONDS);
+        f.get(TIMEOUT_S, TimeUnit.SECONDS);
       } catch (TimeoutException x) {
         f.cancel(true);
         r.put("imported", false);
-        r.put("error", "timeout after 120 s");
-        pool = Executors.newSingleThreadExecutor();
+        r.put("error", "timeout after " + TIMEOUT_S + " s (import + predict)");
+        pool = Executors.newSingleThreadExecutor(t -> {
+          Thread th = new Thread(t, "dl4j-import");
+          th.setDaemon(true);
+          return th;
+        });
       } catch (Exception x) {
         r.put("imported", false);
         r.put("error", oneLine(x.getCause() != null ? x.getCause() : x));
