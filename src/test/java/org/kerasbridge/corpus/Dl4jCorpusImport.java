@@ -57,7 +57,10 @@ public final class Dl4jCorpusImport {
         f.get(TIMEOUT_S, TimeUnit.SECONDS);
       } catch (TimeoutException x) {
         f.cancel(true);
-        r.put("imported", false);
+        // The import may have finished (then "imported" is already true) and predict hung.
+        if (!r.path("imported").asBoolean(false)) {
+          r.put("imported", false);
+        }
         r.put("error", "timeout after " + TIMEOUT_S + " s (import + predict)");
         pool = Executors.newSingleThreadExecutor(t -> {
           Thread th = new Thread(t, "dl4j-import");
