@@ -6,6 +6,9 @@ it with ``train_on_batch`` on consecutive slices:
 
   initial.keras, initial.h5   compiled, untrained model (saved before any step)
   x.npy, y.npy                float32 data, first axis = steps * batch_size
+  x<p>_<i>.npy, y<p>.npy      instead, for fixtures with several inputs or input sizes:
+                              phase p, model input i (training.json "phases": each
+                              phase's steps run in order on its own arrays)
   sample_weight.npy           float32 (N,), only where training.json says so
   losses.npy                  float32 (steps,): value train_on_batch returned at
                               step i (loss of batch i with the weights before

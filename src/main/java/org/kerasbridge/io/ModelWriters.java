@@ -113,6 +113,12 @@ public final class ModelWriters {
     if (format == Format.SAVED_MODEL) {
       return SavedModelWriter.write(model, out, overwrite);
     }
+    List<String> conflicts = model.root().keras3Conflicts();
+    if (!conflicts.isEmpty()) {
+      throw new org.kerasbridge.UnsupportedFeatureException(model.source() + ": cannot be"
+          + " written as a Keras 3 " + format.name().toLowerCase(java.util.Locale.ROOT)
+          + " file: " + String.join("; ", conflicts));
+    }
     KerasExport export = prepare(model);
     if (format == Format.KERAS) {
       KerasV3Writer.write(export, out, overwrite);
@@ -136,8 +142,9 @@ public final class ModelWriters {
    * Makes sure the model's layers are built and its weights are in its graph, which
    * {@link KerasModel#toSpec()} needs. A model whose input shapes have an unknown dimension
    * besides the batch one (a variable-length sequence) is built on its first call only; it is
-   * called once here on zeros (unknown dimensions 1), then its states are reset, which leaves a
-   * never-called model as it was.
+   * built here symbolically (unknown dimensions stay unknown), or, when a layer needs them known
+   * (an unrolled RNN), called once on zeros (unknown dimensions 1), then its states are reset,
+   * which leaves a never-called model as it was.
    */
   public static void ensureBuilt(KerasModel model) {
     boolean built = true;
@@ -146,7 +153,7 @@ public final class ModelWriters {
         built = false;
       }
     }
-    if (built) {
+    if (built || model.buildSymbolically()) {
       return;
     }
     List<org.kerasbridge.ndarray.NpyArray> zeros = new ArrayList<>();
@@ -214,7 +221,16 @@ public final class ModelWriters {
     Map<String, Map<String, long[]>> out = new LinkedHashMap<>();
     try (KerasModel fresh = KerasModel.fromSpec(spec, Device.CPU)) {
       Ops tf = fresh.runtime().tf().withSubScope("export_shapes");
-      traceShapes(fresh.root(), tf, inputs(tf, fresh.inputs()), fresh, out);
+      try {
+        traceShapes(fresh.root(), tf, inputs(tf, fresh.inputs()), fresh, out);
+      } catch (org.kerasbridge.KerasBridgeException e) {
+        // a layer needs a dimension the inputs leave unknown to be traced (an unrolled RNN its
+        // timesteps): Keras's shape rules give the same shapes without a trace
+        out.clear();
+        List<Shape> shapes = new ArrayList<>();
+        fresh.inputs().forEach(s -> shapes.add(Shape.of(s.shape())));
+        fresh.root().symbolicShapes(shapes, out);
+      }
     }
     return out;
   }

@@ -48,6 +48,7 @@ public final class Functional extends Layer {
   private final List<TensorRef> inputs = new ArrayList<>();
   private final List<TensorRef> outputs = new ArrayList<>();
   private final List<InputLayer> inputLayers = new ArrayList<>();
+  private final java.util.Set<String> keras3Conflicts = new java.util.LinkedHashSet<>();
 
   private Functional(LayerConfig c, LayerContext ctx, boolean nested) {
     super(c);
@@ -183,8 +184,10 @@ public final class Functional extends Layer {
         // Keras 3's Layer.__call__ fills in the mask argument only when the call has a single
         // tensor argument; with tensor keyword arguments (initial_state) and no explicit mask=,
         // the layer computes unmasked, while its output still gets the first input's mask.
+        // A Keras 1/2 file's rnn([x, *states]) (translated to initial_state=) kept Keras 2's
+        // rule: the sequence's mask applies.
         nodes.add(new Node(l, k++, refs, node.path("args"), maskRefs,
-            tensorKwargs && maskRefs.isEmpty()));
+            tensorKwargs && maskRefs.isEmpty() && !c.isKeras2OrOlder()));
       }
     }
     for (JsonNode t : c.node("input_layers") == null ? List.<JsonNode>of()
@@ -340,6 +343,12 @@ public final class Functional extends Layer {
       Layer l = ready.layer();
       Ops scope = tf.withSubScope(org.kerasbridge.graph.GraphRuntime.opName(
           ready.index() == 0 ? l.name() : l.name() + "_" + ready.index()));
+      if (!ready.unmaskedCall() && ready.maskInputs().isEmpty() && l instanceof InitialStates
+          && in.size() > 1 && !inMasks.isEmpty() && inMasks.get(0) != null) {
+        keras3Conflicts.add("layer '" + l.name() + "' (" + l.className() + ") is called with"
+            + " initial states on a masked sequence: tf.keras 2 applied that mask, while a Keras 3"
+            + " call with initial_state= runs unmasked, so no Keras 3 config means the same");
+      }
       if (ready.unmaskedCall()) {
         List<Operand<TBool>> none = new ArrayList<>();
         inMasks.forEach(m -> none.add(null));
@@ -374,6 +383,51 @@ public final class Functional extends Layer {
       outMasks.add(masks.get(r));
     }
     return new Traced(outs, outMasks, shapes, layerOutputs);
+  }
+
+  /**
+   * The model's output shapes for these input shapes by Keras's shape rules alone ({@link
+   * Layer#computeOutputShape}), without building or tracing anything, as Keras computes a
+   * symbolic model's shapes. Puts each layer's first output shape into {@code out} under this
+   * model's name, and likewise for nested models under theirs.
+   */
+  public List<org.tensorflow.ndarray.Shape> symbolicShapes(
+      List<org.tensorflow.ndarray.Shape> inputShapes, Map<String, Map<String, long[]>> out) {
+    Map<TensorRef, org.tensorflow.ndarray.Shape> values = new HashMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      values.put(inputs.get(i), inputShapes.get(i));
+    }
+    Map<String, long[]> mine = new LinkedHashMap<>();
+    List<Node> pending = new ArrayList<>(nodes);
+    while (!pending.isEmpty()) {
+      Node ready = null;
+      for (Node n : pending) {
+        if (n.inputs().stream().allMatch(values::containsKey)) {
+          ready = n;
+          break;
+        }
+      }
+      if (ready == null) {
+        throw new KerasBridgeException(name() + ": the layer graph has a cycle or a missing"
+            + " input");
+      }
+      pending.remove(ready);
+      List<org.tensorflow.ndarray.Shape> in = new ArrayList<>();
+      ready.inputs().forEach(r -> in.add(values.get(r)));
+      Layer l = ready.layer();
+      List<org.tensorflow.ndarray.Shape> res = l instanceof Functional f
+          ? f.symbolicShapes(in, out) : l.computeOutputShape(in);
+      for (int t = 0; t < res.size(); t++) {
+        values.put(new TensorRef(l.name(), ready.index(), t), res.get(t));
+      }
+      if (ready.index() == 0 && !res.isEmpty() && !res.get(0).isUnknown()) {
+        mine.put(l.name(), res.get(0).asArray());
+      }
+    }
+    out.putIfAbsent(name(), mine);
+    List<org.tensorflow.ndarray.Shape> result = new ArrayList<>();
+    outputs.forEach(r -> result.add(values.get(r)));
+    return result;
   }
 
   /** The result of {@link #trace}: outputs, their masks, and each layer's first output shape. */
@@ -429,6 +483,20 @@ public final class Functional extends Layer {
     List<RegularizedWeight> out = new ArrayList<>();
     for (Layer l : layers) {
       out.addAll(l.regularizedWeights());
+    }
+    return out;
+  }
+
+  /**
+   * Why this traced model (a Keras 1/2 file) cannot be written as a Keras 3 config with the same
+   * meaning, one sentence per layer; empty when it can.
+   */
+  public List<String> keras3Conflicts() {
+    List<String> out = new ArrayList<>(keras3Conflicts);
+    for (Layer l : layers) {
+      if (l instanceof Functional f) {
+        out.addAll(f.keras3Conflicts());
+      }
     }
     return out;
   }

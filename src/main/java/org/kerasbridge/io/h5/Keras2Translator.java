@@ -404,7 +404,8 @@ public final class Keras2Translator {
       }
       for (JsonNode node : nodes) {
         if (node.isArray() || (node.isObject() && !node.has("args"))) {
-          out.add(legacyNode(node, names, label, ConfigNormalizer.layerName(l)));
+          out.add(legacyNode(node, names, label, ConfigNormalizer.layerName(l),
+              l.path("class_name").asText()));
           changed = true;
           converted++;
         } else {
@@ -427,7 +428,12 @@ public final class Keras2Translator {
         && e.get(1).isIntegralNumber();
   }
 
-  private ObjectNode legacyNode(JsonNode node, Set<String> names, String label, String layer) {
+  /** Recurrent layers whose extra legacy inputs are initial states ({@code rnn([x, h, c])}). */
+  private static final Set<String> TAKES_INITIAL_STATES = Set.of("SimpleRNN", "LSTM", "GRU",
+      "RNN", "Bidirectional");
+
+  private ObjectNode legacyNode(JsonNode node, Set<String> names, String label, String layer,
+      String className) {
     ObjectNode out = KerasJson.nodes().objectNode();
     ArrayNode args = out.putArray("args");
     JsonNode[] kwargs = {KerasJson.nodes().objectNode()};
@@ -436,6 +442,19 @@ public final class Keras2Translator {
       ArrayNode inputs = KerasJson.nodes().arrayNode();
       for (JsonNode e : node) {
         inputs.add(legacyArg(e, kwargs, at));
+      }
+      if (inputs.size() > 1 && TAKES_INITIAL_STATES.contains(className)) {
+        // tf.keras 2 folded rnn(x, initial_state=[h, c]) into rnn([x, h, c]); Keras 3 writes
+        // the states as the initial_state keyword (the mask rule stays Keras 2's: Functional
+        // applies the sequence's mask for a file of this version)
+        args.add(inputs.get(0));
+        ArrayNode states = KerasJson.nodes().arrayNode();
+        for (int i = 1; i < inputs.size(); i++) {
+          states.add(inputs.get(i));
+        }
+        out.set("kwargs", tensorsInKwargs(kwargs[0].deepCopy(), names));
+        ((ObjectNode) out.get("kwargs")).set("initial_state", states);
+        return out;
       }
       if (inputs.size() == 1) {
         args.add(inputs.get(0));

@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
  * {@code ReLU(max_value, negative_slope, threshold)}, elementwise on any shape:
  * <pre>
  *   f(x) = max_value                          if x >= max_value
- *   f(x) = x                                  if threshold < x < max_value
+ *   f(x) = x                                  if threshold &lt; x &lt; max_value
  *   f(x) = negative_slope * (x - threshold)   otherwise
  * </pre>
  * computed with Keras 3's exact op sequence ({@link Activations#relu}). Keras rejects a negative

@@ -71,6 +71,9 @@ class PythonRoundTripTest {
     for (RoundTrip.Export e : rt.exports) {
       tests.add(DynamicTest.dynamicTest(e.id(), () -> {
         assertNull(e.javaError(), e.javaError());
+        if (e.refused() != null) {
+          return; // the documented refusal this source accepts (see addFixture)
+        }
         JsonNode res = results.get(e.checkedAs());
         if (res == null) {
           fail("Python reported nothing for " + e.checkedAs() + "; log: " + PythonEnv.tail(log));
@@ -90,8 +93,25 @@ class PythonRoundTripTest {
       if (src.equals("saved_model")) {
         continue; // a SavedModel holds no Keras config: nothing to convert from
       }
+      // A SavedModel has one graph for every input size its signature admits; the RNN loop is
+      // unrolled over a static number of steps, so a variable-length RNN model is refused with
+      // this reason (its .keras and .h5 still round-trip).
+      Map<ModelWriters.Format, String> refusals = new java.util.EnumMap<>(
+          ModelWriters.Format.class);
+      if (f.json().has("second_probe")) {
+        refusals.put(ModelWriters.Format.SAVED_MODEL,
+            "the number of timesteps is unknown when the graph is built");
+      }
+      // tf.keras 2 masked an RNN called on [x, *states]; a Keras 3 initial_state= call runs
+      // unmasked, so such a file has no Keras 3 config of the same meaning
+      if ("keras3_twin_with_explicit_sequence_mask".equals(
+          f.json().path("reference").path("method").asText())) {
+        String why = "no Keras 3 config means the same";
+        refusals.put(ModelWriters.Format.KERAS, why);
+        refusals.put(ModelWriters.Format.H5, why);
+      }
       rt.add(f.name() + " " + src, f.dir().resolve(src), ins, outs, f.atol(), f.rtol(),
-          List.of(ModelWriters.Format.values()));
+          List.of(ModelWriters.Format.values()), refusals);
     }
   }
 
