@@ -457,9 +457,12 @@ def main(argv=None):
         seed_names = [n for n in seed_names if n in args.only]
         train_names = [n for n in train_names if n in args.only]
     else:
-        # Full run: start from an empty models/ so no stale file survives.
+        # Full run: start from an empty models/ so no stale file survives. models/corpus/ holds
+        # public files that cannot be regenerated (corpus.py makes only their references).
         import shutil
         for child in out.iterdir():
+            if child.name == "corpus":
+                continue
             if child.is_dir():
                 shutil.rmtree(child)
             else:

@@ -29,6 +29,11 @@ mkdir -p "$MODELS"
 if [ "$#" -eq 0 ]; then
   "$PY" "$HERE/layer_fixtures.py" --no-manifest
 fi
+# References for the public real-world corpus (models/corpus/: the files themselves are never
+# regenerated; corpus.py rewrites their inputs/outputs/keras_ref.json and MANIFEST.json fields).
+if [ "$#" -eq 0 ]; then
+  "$PY" "$HERE/corpus.py"
+fi
 # Empty directories (SavedModel assets/) do not survive git; remove them so a checkout and a
 # fresh generation hold the same tree.
 find "$MODELS" -type d -empty -delete

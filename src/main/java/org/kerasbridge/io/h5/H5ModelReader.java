@@ -78,12 +78,50 @@ public final class H5ModelReader {
       }
       Map<String, List<NamedArray>> weights = weightsGroup == null ? Map.of()
           : readLayerWeights(weightsGroup, config, where, translations);
+      if (!keras3) {
+        inferSequentialInput(config, weights, translations);
+      }
       Map<String, NpyArray> optimizer = readOptimizerWeights(h5, where, translations);
       return new ModelSpec(file, keras3 ? ModelSpec.Format.H5_KERAS3 : ModelSpec.Format.H5_KERAS2,
           version, config, weights, compile, optimizer, translations);
     } catch (RuntimeException e) {
       throw wrap(e, where);
     }
+  }
+
+  /**
+   * tf.keras 1.x saved a Sequential fitted on arrays without any input shape (no InputLayer, no
+   * batch_input_shape). Keras 2 built it from the first batch; the file still fixes the shape
+   * through the first layer's kernel: a Dense kernel {@code [in, units]} means input
+   * {@code (None, in)}. Other first layers are left as they are (the model then reports that it
+   * declares no input shape).
+   */
+  static void inferSequentialInput(ObjectNode config, Map<String, List<NamedArray>> weights,
+      List<String> translations) {
+    if (!"Sequential".equals(config.path("class_name").asText())) {
+      return;
+    }
+    JsonNode layers = config.path("config").path("layers");
+    if (!layers.isArray() || layers.isEmpty()) {
+      return;
+    }
+    JsonNode first = layers.get(0);
+    JsonNode fc = first.path("config");
+    if (!fc.isObject() || "InputLayer".equals(first.path("class_name").asText())
+        || fc.has("batch_shape") || fc.has("batch_input_shape")
+        || config.path("config").has("build_input_shape")
+        || !"Dense".equals(first.path("class_name").asText())) {
+      return;
+    }
+    String name = fc.path("name").asText();
+    List<NamedArray> w = weights.get(name);
+    if (w == null || w.isEmpty() || w.get(0).array().rank() != 2) {
+      return;
+    }
+    long in = w.get(0).array().shape()[0];
+    ((ObjectNode) fc).putArray("batch_shape").addNull().add(in);
+    translations.add("Sequential without an input shape (tf.keras 1.x fit on arrays): input (None, "
+        + in + ") taken from the kernel of its first layer '" + name + "'");
   }
 
   static RuntimeException wrap(RuntimeException e, String where) {

@@ -394,6 +394,14 @@ public final class Keras2Translator {
       }
       ArrayNode out = KerasJson.nodes().arrayNode();
       boolean changed = false;
+      if (isEntry(nodes.path(0))) {
+        // tf.keras 1.x (e.g. Keras 2.2.4-tf) wrote a layer's single inbound node without the
+        // outer list: [[layer, node, tensor, kwargs], ...] is then ONE node, not a list of nodes.
+        ArrayNode one = KerasJson.nodes().arrayNode();
+        one.add(nodes);
+        nodes = one;
+        changed = true;
+      }
       for (JsonNode node : nodes) {
         if (node.isArray() || (node.isObject() && !node.has("args"))) {
           out.add(legacyNode(node, names, label, ConfigNormalizer.layerName(l),
@@ -412,6 +420,12 @@ public final class Keras2Translator {
       note(label + ": converted " + converted + " inbound node(s) from the Keras 2 list form"
           + " [[layer, node, tensor, kwargs], ...] to Keras 3 {\"args\", \"kwargs\"} nodes");
     }
+  }
+
+  /** {@code [layer_name, node_index, tensor_index, kwargs?]}: one input of a legacy node. */
+  private static boolean isEntry(JsonNode e) {
+    return e.isArray() && e.size() >= 3 && e.size() <= 4 && e.get(0).isTextual()
+        && e.get(1).isIntegralNumber();
   }
 
   /** Recurrent layers whose extra legacy inputs are initial states ({@code rnn([x, h, c])}). */

@@ -10,5 +10,6 @@ public final class NormalizationLayers {
   public static void register(Map<String, LayerFactory> r) {
     r.put("BatchNormalization", (c, ctx) -> new BatchNormalization(c));
     r.put("LayerNormalization", (c, ctx) -> new LayerNormalization(c));
+    r.put("Normalization", (c, ctx) -> new Normalization(c));
   }
 }
