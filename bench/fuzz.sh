@@ -16,8 +16,12 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 OUT="${OUT:-target/fuzz}"
 mvn -B -q -o -DskipTests test-compile
 mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/fuzz.classpath >/dev/null
-CP="target/test-classes:target/classes:$(cat target/fuzz.classpath)"
+# the run uses a copy of the classes, so rebuilding during a long run does not change them
 mkdir -p "$OUT"
+rm -rf "$OUT/classes" "$OUT/test-classes"
+cp -r target/classes "$OUT/classes"
+cp -r target/test-classes "$OUT/test-classes"
+CP="$OUT/test-classes:$OUT/classes:$(cat target/fuzz.classpath)"
 ARGS=(--seed "${SEED:-1}" --count "${COUNT:-100000}" --start "${START:-0}" --chunk "${CHUNK:-2000}"
   --out "$OUT" --root "$ROOT")
 if [ "${CORPUS:-0}" = 1 ]; then ARGS+=(--corpus); fi

@@ -59,6 +59,7 @@ public final class KerasModel implements InferenceModel {
     this.source = source;
     this.root = root;
     this.runtime = new GraphRuntime(device);
+    this.runtime.describeAs(source);
     List<TensorSpec> ins = new ArrayList<>();
     for (InputLayer il : root.inputLayers()) {
       ins.add(new TensorSpec(il.name(), il.inputDtype(), il.batchShape()));

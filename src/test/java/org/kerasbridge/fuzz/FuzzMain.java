@@ -111,6 +111,35 @@ public final class FuzzMain {
     return 0;
   }
 
+  private static long writeTally(Path out, long seed, long start, long done, long end,
+      boolean corpus, long t0, Map<String, Long> tally, long crashes, long hangs,
+      List<String> failures, boolean print) throws IOException {
+    long untyped = tally.entrySet().stream().filter(e -> e.getKey().startsWith("UNTYPED")
+        || e.getKey().startsWith("OOM")).mapToLong(Map.Entry::getValue).sum();
+    StringBuilder s = new StringBuilder();
+    s.append("seed ").append(seed).append(", cases ").append(start).append("..")
+        .append(done - 1).append(corpus ? " (fixtures + keras-corpus)" : " (fixtures)")
+        .append(String.format(", %.0f s%n", (System.nanoTime() - t0) / 1e9));
+    s.append("cases      ").append(done - start).append(done < end ? " (run in progress)" : "")
+        .append('\n');
+    s.append("successes  ").append(tally.getOrDefault("SUCCESS", 0L)).append('\n');
+    tally.forEach((k, v) -> {
+      if (k.startsWith("REFUSED")) {
+        s.append("refused    ").append(k.substring(8)).append(' ').append(v).append('\n');
+      }
+    });
+    s.append("crashes    ").append(crashes).append('\n');
+    s.append("hangs      ").append(hangs).append('\n');
+    s.append("untyped    ").append(untyped).append('\n');
+    failures.forEach(f -> s.append("failure    ").append(f).append('\n'));
+    Files.writeString(out.resolve("tally.txt"), s.toString(), StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING);
+    if (print) {
+      System.out.print(s);
+    }
+    return untyped;
+  }
+
   static void keep(Path out, Mutator.Case k, String why) throws IOException {
     String ext = switch (k.seed().kind()) {
       case KERAS -> ".keras";
@@ -205,29 +234,12 @@ public final class FuzzMain {
         }
       }
       Files.deleteIfExists(progress);
+      writeTally(out, seed, start, next, end, corpus, t0, tally, crashes, hangs, failures, false);
       System.out.printf("fuzz: %d/%d cases, %.0f s%n", next - start, count,
           (System.nanoTime() - t0) / 1e9);
     }
-    long untyped = tally.entrySet().stream().filter(e -> e.getKey().startsWith("UNTYPED")
-        || e.getKey().startsWith("OOM")).mapToLong(Map.Entry::getValue).sum();
-    StringBuilder s = new StringBuilder();
-    s.append("seed ").append(seed).append(", cases ").append(start).append("..")
-        .append(end - 1).append(corpus ? " (fixtures + keras-corpus)" : " (fixtures)")
-        .append(String.format(", %.0f s%n", (System.nanoTime() - t0) / 1e9));
-    s.append("cases      ").append(count).append('\n');
-    s.append("successes  ").append(tally.getOrDefault("SUCCESS", 0L)).append('\n');
-    tally.forEach((k, v) -> {
-      if (k.startsWith("REFUSED")) {
-        s.append("refused    ").append(k.substring(8)).append(' ').append(v).append('\n');
-      }
-    });
-    s.append("crashes    ").append(crashes).append('\n');
-    s.append("hangs      ").append(hangs).append('\n');
-    s.append("untyped    ").append(untyped).append('\n');
-    failures.forEach(f -> s.append("failure    ").append(f).append('\n'));
-    Files.writeString(out.resolve("tally.txt"), s.toString(), StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING);
-    System.out.print(s);
+    long untyped = writeTally(out, seed, start, next, end, corpus, t0, tally, crashes, hangs,
+        failures, true);
     System.exit(crashes + hangs + untyped == 0 ? 0 : 1);
   }
 }

@@ -10,7 +10,7 @@ import org.kerasbridge.fuzz.FuzzCorpus.Kind;
  * Regression files: minimized fuzz cases kept under {@code src/test/resources/fuzz-regressions/}.
  * The kind comes from the extension ({@code .keras}, {@code .h5}, {@code .pb} = a
  * {@code saved_model.pb}, {@code .npy}); a {@code .pb} or {@code .npy} names the fixture it
- * belongs to in a sibling {@code NAME.seed} file (a directory under {@code models/}: its
+ * belongs to in a sibling {@code NAME.seed} file (a directory relative to {@code models/}: its
  * {@code variables/} or its {@code model.keras}).
  */
 final class FuzzRegressions {
@@ -27,7 +27,7 @@ final class FuzzRegressions {
       Path dir = null;
       Path seedFile = file.resolveSibling(n.substring(0, n.lastIndexOf('.')) + ".seed");
       if (Files.exists(seedFile)) {
-        dir = FuzzPaths.root().resolve(Files.readString(seedFile).strip());
+        dir = FuzzPaths.root().resolve("models").resolve(Files.readString(seedFile).strip());
       } else if (kind == Kind.SAVED_MODEL || kind == Kind.NPY) {
         dir = file.toAbsolutePath().getParent();
       }
