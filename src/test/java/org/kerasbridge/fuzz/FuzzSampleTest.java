@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CI fuzz sample: a fixed-seed run of {@code fuzz.cases} (default 2,000) mutated fixture
- * files, each loaded, predicted on and trained one step in-process. Every case must succeed or
+ * files, each loaded and predicted on in-process, and every {@code fuzz.trainEvery}-th (default
+ * 4; {@code bench/fuzz.sh} trains on all) trained one step: building training graphs is most of
+ * the cost, and the CI budget is about 3 minutes. Every case must succeed or
  * end in a {@link org.kerasbridge.KerasBridgeException} subclass: no other exception, no
  * OutOfMemoryError, no hang (see {@link FuzzRunner#run}). A failing case's bytes are written to
  * {@code target/fuzz-sample/failures/} for minimizing into {@code src/test/resources/fuzz-regressions/}.
@@ -31,7 +33,8 @@ class FuzzSampleTest {
     Map<String, Integer> tally = new TreeMap<>();
     List<String> failures = new ArrayList<>();
     Path keep = FuzzPaths.root().resolve("target/fuzz-sample");
-    try (FuzzRunner r = new FuzzRunner(tmp, 10_000)) {
+    int trainEvery = Integer.getInteger("fuzz.trainEvery", 4);
+    try (FuzzRunner r = new FuzzRunner(tmp, 10_000, trainEvery)) {
       for (int i = 0; i < cases; i++) {
         Mutator.Case c = m.make(seed, i);
         FuzzRunner.Outcome o = r.run(c);
@@ -43,7 +46,8 @@ class FuzzSampleTest {
         }
       }
     }
-    System.out.println("fuzz sample (seed " + seed + ", " + cases + " cases): " + tally);
+    System.out.println("fuzz sample (seed " + seed + ", " + cases + " cases, training step on"
+        + " every " + trainEvery + "): " + tally);
     assertTrue(failures.isEmpty(), failures.size() + " case(s) neither succeeded nor raised a"
         + " KerasBridgeException:\n" + String.join("\n", failures));
   }

@@ -93,12 +93,32 @@ public final class Hdf5 {
   public static HdfFile open(Path file, String expected) {
     HdfFile h5;
     try {
-      h5 = new HdfFile(file);
+      h5 = openMapped(file);
+    } catch (IOException e) {
+      throw new InvalidInputException(file + ": cannot read the file: " + e, e);
     } catch (RuntimeException | StackOverflowError e) {
       throw new InvalidInputException(file + ": not a readable HDF5 file (expected " + expected
           + "): " + e.getMessage(), e);
     }
     return checked(h5, file.toString(), expected);
+  }
+
+  /**
+   * Opens a file through a read-only memory map, so jHDF slices the map instead of allocating:
+   * its file-channel reader allocates a heap buffer of whatever length a (possibly damaged)
+   * object header declares before reading, which ends in an OutOfMemoryError; a slice past the end
+   * of a map is an ordinary exception. Files of 2 GiB and more (beyond one map) are read through
+   * jHDF's channel reader.
+   */
+  private static HdfFile openMapped(Path file) throws IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.READ)) {
+      if (ch.size() >= Integer.MAX_VALUE) {
+        return new HdfFile(file);
+      }
+      return HdfFile.fromByteBuffer(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0,
+          ch.size()));
+    }
   }
 
   /** Opens HDF5 bytes held in memory, e.g. {@code model.weights.h5} inside a {@code .keras} zip. */
@@ -197,12 +217,30 @@ public final class Hdf5 {
    * A string attribute, or null when absent. A one-element string array counts as a string, as
    * h5py writes some scalars that way.
    */
+  /** Most elements a string-list attribute may hold (layer_names of the largest models: ~1e4). */
+  public static final long MAX_ATTRIBUTE_ELEMENTS = 1 << 20;
+
+  /**
+   * An attribute's data, its declared size checked first: jHDF allocates the Java array a
+   * (possibly damaged) dataspace declares before reading a byte.
+   */
+  private static Object data(Node node, Attribute a) {
+    long n = a.getSize();
+    long bytes = a.getSizeInBytes();
+    if (n < 0 || n > MAX_ATTRIBUTE_ELEMENTS || bytes < 0 || bytes > (64L << 20)) {
+      throw new InvalidInputException("HDF5 attribute '" + a.getName() + "' of '"
+          + node.getPath() + "' declares " + n + " elements (" + bytes + " bytes), more than"
+          + " a Keras attribute holds (at most " + MAX_ATTRIBUTE_ELEMENTS + ", 64 MiB)");
+    }
+    return a.getData();
+  }
+
   public static String stringAttribute(Node node, String name) {
     Attribute a = node.getAttribute(name);
     if (a == null) {
       return null;
     }
-    Object data = a.getData();
+    Object data = data(node, a);
     if (data instanceof String s) {
       return s;
     }
@@ -220,7 +258,7 @@ public final class Hdf5 {
     List<String> out = new ArrayList<>();
     Attribute a = node.getAttribute(name);
     if (a != null) {
-      flattenStrings(a.getData(), out);
+      flattenStrings(data(node, a), out);
       return out;
     }
     for (int chunk = 0; ; chunk++) {
@@ -228,7 +266,7 @@ public final class Hdf5 {
       if (c == null) {
         return out;
       }
-      flattenStrings(c.getData(), out);
+      flattenStrings(data(node, c), out);
     }
   }
 
@@ -293,6 +331,23 @@ public final class Hdf5 {
           + " the 2^31 a weight array may have");
     }
     MemoryLimit.checkHeap(bytes, where + ": dataset of shape " + Arrays.toString(shape));
+    if (ds instanceof io.jhdf.api.dataset.ChunkedDataset cd) {
+      // jHDF allocates one chunk of the declared chunk shape at a time
+      int[] chunk;
+      try {
+        chunk = cd.getChunkDimensions();
+      } catch (RuntimeException e) {
+        throw new InvalidInputException(where + ": cannot read the dataset's chunk layout: "
+            + e.getMessage(), e);
+      }
+      long chunkBytes = MemoryLimit.sizeOf(Arrays.stream(chunk).asLongStream().toArray(),
+          Math.max(itemSize, 1));
+      if (chunkBytes < 0 || chunkBytes > Math.max(bytes, 1 << 20)) {
+        throw new InvalidInputException(where + ": dataset of shape " + Arrays.toString(shape)
+            + " declares chunks of shape " + Arrays.toString(chunk) + " ("
+            + MemoryLimit.describe(chunkBytes) + "), larger than the dataset itself");
+      }
+    }
     Object flat;
     try {
       flat = ds.isEmpty() ? null : ds.getDataFlat();
