@@ -143,7 +143,14 @@ public abstract class Layer {
       for (Operand<?> x : in) {
         shapes.add(x.shape());
       }
-      build(shapes);
+      try {
+        build(shapes);
+      } catch (IndexOutOfBoundsException e) {
+        // a build() reading a dimension the input does not have: a rank the file got wrong
+        throw new org.kerasbridge.ShapeMismatchException(config.problems().source() + ": "
+            + config.where() + ": input shape(s) "
+            + shapes + " have too few dimensions for this layer", e);
+      }
       built = true;
       bindOwnWeights(ctx);
     }

@@ -135,6 +135,15 @@ final class FuzzRunner implements AutoCloseable {
         m.predict(List.of(x), 32);
         return new Outcome(Result.SUCCESS, "", "predict", "");
       }
+      if (c.index() % CLI_EVERY == 0) {
+        // the same file through the CLI: exit 3 means a stack trace was shown to the user
+        stage = "cli summary";
+        int rc = cliSummary(file);
+        if (rc != org.kerasbridge.cli.Main.OK && rc != org.kerasbridge.cli.Main.BAD_INPUT) {
+          return new Outcome(Result.UNTYPED, "cli exit " + rc, stage, "kerasbridge summary "
+              + file + " exited " + rc + " (expected 0 or 2)");
+        }
+      }
       stage = "load";
       try (InferenceModel m = KerasBridge.load(file, Device.CPU)) {
         exercise(m, new Random(c.index()), c.index() % trainEvery == 0);
@@ -142,6 +151,24 @@ final class FuzzRunner implements AutoCloseable {
       return new Outcome(Result.SUCCESS, "", stage, "");
     } catch (Throwable t) {
       return classify(t);
+    }
+  }
+
+  /** Every this many cases also go through {@code kerasbridge summary}. */
+  static final int CLI_EVERY = 20;
+
+  private static int cliSummary(Path file) {
+    java.io.PrintStream err = System.err;
+    java.io.PrintStream out = System.out;
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    try (java.io.PrintStream quiet = new java.io.PrintStream(sink, true,
+        java.nio.charset.StandardCharsets.UTF_8)) {
+      System.setErr(quiet);
+      System.setOut(quiet);
+      return org.kerasbridge.cli.Main.run("summary", file.toString());
+    } finally {
+      System.setErr(err);
+      System.setOut(out);
     }
   }
 
