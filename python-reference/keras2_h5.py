@@ -454,6 +454,11 @@ def _node(node, nested_models, ctx):
     for k, v in node.get("kwargs", {}).items():
         if k == "mask" and v is None:
             continue
+        if k == "initial_state" and v is not None:
+            # tf.keras 2 RNN.__call__ / Bidirectional.__call__ fold Keras-tensor initial states
+            # into the inputs: the node is layer([x, *states]).
+            refs = refs + _tensors(v, [])
+            continue
         if json.dumps(v).find("__keras_tensor__") >= 0:
             raise Keras2Unsupported(f"{ctx}: tensor keyword argument {k}")
         kwargs[k] = v
@@ -703,6 +708,8 @@ def keras2_config_to_keras3(cfg, keras2_hard_sigmoid_fn=None):
                 for ref in node:
                     if ref[0] in nested:
                         ref[1] -= 1  # Keras 3 numbers a nested Sequential's calls from 0
+            if l["class_name"] in RNN_LAYERS_WITH_STATES:
+                l["inbound_nodes"] = [_states_node(n) for n in l.get("inbound_nodes", [])]
         # Keras 3's legacy from_config drops a multi-axis "axis" list; protect it
         # by deserializing such layers through the Keras 3 (module) path.
         for l in layers:
@@ -715,6 +722,27 @@ def keras2_config_to_keras3(cfg, keras2_hard_sigmoid_fn=None):
         cfg["class_name"] = "Functional"
     fix_model(cfg["class_name"], cfg["config"])
     return cfg
+
+
+RNN_LAYERS_WITH_STATES = ("SimpleRNN", "LSTM", "GRU", "RNN", "Bidirectional")
+
+
+def _states_node(node):
+    """tf.keras 2's rnn([x, *states]) as Keras 3's rnn(x, initial_state=[*states]).
+
+    Keras 3's legacy reader would call the layer on the list [x, *states] as one sequence;
+    tf.keras 2's RNN.__call__ split such a list into the sequence and its initial states.
+    """
+    if not isinstance(node, list) or len(node) < 2:
+        return node
+
+    def tensor(ref):
+        return {"class_name": "__keras_tensor__",
+                "config": {"shape": [None], "dtype": "float32", "keras_history": list(ref[:3])}}
+
+    kwargs = dict(node[0][3]) if len(node[0]) == 4 else {}
+    kwargs["initial_state"] = [tensor(r) for r in node[1:]]
+    return {"args": [tensor(node[0])], "kwargs": kwargs}
 
 
 def _plain_load(path):
@@ -754,7 +782,16 @@ def predict_sequence(model, input_batches, on_batch=True):
     """
     _reset_states(model)
     outs = []
+    prev_shapes = None
     for inputs in input_batches:
+        shapes = [np.shape(a) for a in inputs]
+        if prev_shapes is not None and shapes != prev_shapes:
+            # Inputs of other sizes (None dimensions): trace a fresh predict function. Keras
+            # 3.15's retrace of the old one (relaxed shapes) gave an Embedding(mask_zero) ->
+            # Bidirectional(LSTM) -> TimeDistributed model 4 output steps for 5 input steps;
+            # a fresh model or a fresh trace gives 5.
+            model.predict_function = None
+        prev_shapes = shapes
         x = inputs[0] if len(inputs) == 1 else list(inputs)
         if on_batch:
             y = model.predict_on_batch(x)

@@ -71,9 +71,11 @@ fixture.json:
   model_class      "Sequential" or "Functional"
   inputs/outputs   [{file, name (Keras input layer / output layer name), shape, dtype
                      [, tensor_index when a layer has several outputs]}]
-  inputs2/outputs2 stateful cases only: the second predict call
+  inputs2/outputs2 stateful cases and second_probe cases: the second predict call
   stateful_sequence  stateful cases only: ["input", "input2"] (predict order, states
                      carried over, reset only before the first call)
+  second_probe     None-dimension cases: ["input", "input2"], two predict calls on one
+                     loaded model with inputs of different sizes
   tolerance        {atol: 1e-5, rtol: 0.0}
   formats          files written, of model.keras, model.h5, model_keras2.h5
   stateful         bool
@@ -94,7 +96,7 @@ fixture.json:
 class Case:
     def __init__(self, name, layer, option, build, inputs, notes="", stateful=False,
                  twin=None, keras2=True, k2_bis=False, k2_class="Functional", hard_sigmoid=False,
-                 keras2_companion_of=None, h5=True):
+                 keras2_companion_of=None, h5=True, inputs2=None, k2_mask_twin=None):
         self.name = name
         self.layer = layer
         self.option = option
@@ -109,6 +111,8 @@ class Case:
         self.hard_sigmoid = hard_sigmoid  # build(hs=...) takes the hard_sigmoid activation
         self.keras2_companion_of = keras2_companion_of
         self.h5 = h5                  # False/str: do not write model.h5 (reason)
+        self.inputs2 = inputs2        # rng -> [arrays]: a second probe of other sizes (None dims)
+        self.k2_mask_twin = k2_mask_twin  # () -> Keras 3 twin passing the sequence mask explicitly
 
 
 CASES = {}
@@ -490,6 +494,153 @@ add("merge_dot_axes", "Dot", "Dot(axes=(2, 1)) of (None, 3, 4) and (None, 4, 2) 
 add("merge_dot_normalize", "Dot", "Dot(axes=1, normalize=True) of two (None, 5): cosine similarity",
     _merge(lambda: L.Dot(axes=1, normalize=True), [(5,), (5,)]), normal_n((5,), (5,)))
 
+
+# ---- None dimensions (variable sizes) and RNN initial states -------------------
+
+
+def _arrays(*shapes, dtype=np.float32):
+    def make(rng):
+        return [rng.normal(0.0, 1.0, (BATCH,) + s).astype(dtype) for s in shapes]
+    return make
+
+
+def _none_conv_autoencoder():
+    inp = keras.Input((None, None, 1))
+    h = L.Conv2D(4, 3, padding="same", activation="relu")(inp)
+    h = L.MaxPooling2D()(h)
+    h = L.Conv2D(3, 3, padding="same", activation="relu")(h)
+    h = L.UpSampling2D()(h)
+    return keras.Model(inp, L.Conv2D(1, 3, padding="same", activation="sigmoid")(h))
+
+
+def _none_nested_conv_transpose():
+    inner = keras.Sequential([keras.Input((None, None, 2)), L.UpSampling2D(),
+                              L.Conv2DTranspose(3, 3, strides=2, padding="same", activation="relu")],
+                             name="decoder")
+    inp = keras.Input((None, None, 1))
+    h = L.Conv2D(2, 3, strides=2, padding="same")(inp)
+    return keras.Model(inp, L.Conv2D(1, 1)(inner(h)))
+
+
+def _none_lstm_autoencoder():
+    inp = keras.Input((None, 3))
+    h = L.LSTM(4)(inp)
+    h = L.RepeatVector(5)(h)
+    h = L.LSTM(4, return_sequences=True)(h)
+    return keras.Model(inp, L.TimeDistributed(L.Dense(3))(h))
+
+
+def _none_conv1d_gru():
+    inp = keras.Input((None, 2))
+    h = L.Conv1D(3, 3, padding="same", activation="tanh")(inp)
+    h = L.UpSampling1D(2)(h)
+    h = L.GRU(3, return_sequences=True)(h)
+    return keras.Model(inp, L.Dense(2)(L.GlobalMaxPooling1D()(h)))
+
+
+def _none_embedding_bidi():
+    return seq((None,), L.Embedding(7, 3, mask_zero=True), L.Bidirectional(L.LSTM(2, return_sequences=True)),
+               L.TimeDistributed(L.Dense(2)), dtype="int32")
+
+
+def _ids(steps):
+    def make(rng):
+        return ids_with_padding(rng, steps=steps)
+    return make
+
+
+add("none_conv_autoencoder", "Conv2D", "Input((None, None, 1)) -> Conv2D -> MaxPooling2D -> Conv2D -> "
+    "UpSampling2D -> Conv2D: a fully-convolutional autoencoder predicting 8x8 then 12x16 images",
+    _none_conv_autoencoder, _arrays((8, 8, 1)), inputs2=_arrays((12, 16, 1)))
+add("none_nested_conv_transpose", "Conv2DTranspose", "Input((None, None, 1)) -> Conv2D(strides 2) -> "
+    "nested Sequential(UpSampling2D, Conv2DTranspose(strides 2)) -> Conv2D(1, 1); 8x8 then 6x10",
+    _none_nested_conv_transpose, _arrays((8, 8, 1)), inputs2=_arrays((6, 10, 1)))
+add("none_lstm_autoencoder", "LSTM", "Input((None, 3)) -> LSTM -> RepeatVector(5) -> "
+    "LSTM(return_sequences) -> TimeDistributed(Dense); 6 then 9 timesteps",
+    _none_lstm_autoencoder, _arrays((6, 3)), inputs2=_arrays((9, 3)))
+add("none_conv1d_gru", "GRU", "Input((None, 2)) -> Conv1D(same) -> UpSampling1D -> GRU(return_sequences) "
+    "-> GlobalMaxPooling1D -> Dense; 5 then 8 timesteps",
+    _none_conv1d_gru, _arrays((5, 2)), inputs2=_arrays((8, 2)))
+add("none_embedding_bidirectional", "Bidirectional", "Input((None,), int32) -> Embedding(mask_zero) -> "
+    "Bidirectional(LSTM(return_sequences)) -> TimeDistributed(Dense); 6 then 5 padded steps",
+    _none_embedding_bidi, _ids(6), inputs2=_ids(5))
+
+
+def _initial_state(make, n_states, units=3, masked=False, **kw):
+    def build():
+        if masked:
+            x_in = keras.Input((6,), dtype="int32", name="ids")
+            x = L.Embedding(7, 2, mask_zero=True)(x_in)
+        else:
+            x_in = keras.Input((5, 2), name="seq")
+            x = x_in
+        states = [keras.Input((units,), name=f"state_{i}") for i in range(n_states)]
+        out = make(**kw)(x, initial_state=states)
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        return keras.Model([x_in, *states], outs)
+    return build
+
+
+def _with_states(seq_fn, n_states, units=3):
+    def make(rng):
+        first = seq_fn(rng)
+        n = first[0].shape[0]
+        return first + [rng.normal(0.0, 1.0, (n, units)).astype(np.float32) for _ in range(n_states)]
+    return make
+
+
+_seq52 = lambda rng: [rng.normal(0.0, 1.0, (BATCH, 5, 2)).astype(np.float32)]  # noqa: E731
+for _n, _make, _k in (("simple_rnn", lambda **kw: L.SimpleRNN(3, **kw), 1),
+                      ("lstm", lambda **kw: L.LSTM(3, **kw), 2),
+                      ("gru", lambda **kw: L.GRU(3, **kw), 1)):
+    add(f"{_n}_initial_state", _make().__class__.__name__,
+        "initial_state from model inputs, return_sequences + return_state",
+        _initial_state(_make, _k, return_sequences=True, return_state=True), _with_states(_seq52, _k))
+add("lstm_initial_state_masked", "LSTM", "Embedding(mask_zero) -> LSTM(x, initial_state=[h, c]): "
+    "Keras 3 fills in mask= only for a call with one tensor argument, so this LSTM runs unmasked",
+    _initial_state(lambda **kw: L.LSTM(3, **kw), 2, masked=True, return_sequences=True),
+    _with_states(ids_with_padding, 2),
+    keras2="tf.keras 2 applied the sequence's mask (mask[0]) to an RNN called on [x, *states], Keras 3 "
+           "does not: a tf.keras 2 file of this model means other outputs; it is the case "
+           "lstm_initial_state_masked_keras2")
+add("bidirectional_initial_state", "Bidirectional", "Bidirectional(LSTM(3, return_state=True))(x, "
+    "initial_state=[fh, fc, bh, bc]): the first half to the forward layer, the second to the backward one",
+    _initial_state(lambda **kw: L.Bidirectional(L.LSTM(3, return_state=True, return_sequences=True)), 4),
+    _with_states(_seq52, 4))
+add("rnn_lstm_cell_initial_state", "RNN", "RNN(LSTMCell(3), return_sequences=True)(x, initial_state=[h, c])",
+    _initial_state(lambda **kw: L.RNN(L.LSTMCell(3), return_sequences=True), 2), _with_states(_seq52, 2))
+
+
+def _seq2seq():
+    enc_in = keras.Input((None, 4), name="encoder_inputs")
+    _, h, c = L.LSTM(5, return_state=True, name="encoder")(enc_in)
+    dec_in = keras.Input((None, 3), name="decoder_inputs")
+    dec, _, _ = L.LSTM(5, return_sequences=True, return_state=True, name="decoder")(
+        dec_in, initial_state=[h, c])
+    return keras.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(dec))
+
+
+add("lstm_seq2seq", "LSTM", "Keras's lstm_seq2seq example: encoder LSTM(return_state) -> decoder "
+    "LSTM(initial_state=[h, c]) -> Dense(softmax); variable lengths: (6, 4) then (3, 5) steps",
+    _seq2seq, _arrays((6, 4), (4, 3)), inputs2=_arrays((3, 4), (5, 3)))
+
+
+def _stacked(return_state):
+    def build():
+        inp = keras.Input((5, 2))
+        cells = L.StackedRNNCells([L.LSTMCell(3), L.GRUCell(2), L.SimpleRNNCell(4)])
+        out = L.RNN(cells, return_sequences=True, return_state=return_state)(inp)
+        # the states are nested ([h1, c1], h2, h3); the model lists them flat
+        return keras.Model(inp, keras.tree.flatten(out) if return_state else out)
+    return build
+
+
+add("rnn_stacked_cells", "RNN", "RNN(StackedRNNCells([LSTMCell(3), GRUCell(2), SimpleRNNCell(4)]), "
+    "return_sequences=True)", _stacked(False), normal(5, 2))
+add("rnn_stacked_cells_return_state", "RNN", "RNN(StackedRNNCells([LSTMCell(3), GRUCell(2), "
+    "SimpleRNNCell(4)]), return_sequences=True, return_state=True): outputs y, h1, c1, h2, h3",
+    _stacked(True), normal(5, 2))
+
 # ---- models -----------------------------------------------------------------
 
 
@@ -570,6 +721,19 @@ add("functional_masked_merge", "Functional",
     h5="Keras 3.15.1 cannot load it back from its legacy .h5 (Unknown layer: 'NotEqual': the legacy loader has no op nodes)",
     keras2="tf.keras 2 recorded masks differently (no op nodes): there is no tf.keras 2 form of this config")
 
+def _masked_initial_state_twin():
+    ids = keras.Input((6,), dtype="int32", name="ids")
+    states = [keras.Input((3,), name=f"state_{i}") for i in range(2)]
+    x = L.Embedding(7, 2, mask_zero=True)(ids)
+    out = L.LSTM(3, return_sequences=True)(x, initial_state=states, mask=keras.ops.not_equal(ids, 0))
+    return keras.Model([ids, *states], out)
+
+
+_b = CASES["lstm_initial_state_masked"]
+add("lstm_initial_state_masked_keras2", "LSTM", "Embedding(mask_zero) -> LSTM([x, h, c]) in a tf.keras 2 "
+    "file: tf.keras 2 applied the sequence's mask (mask[0]); masked steps keep the given states",
+    _b.build, _b.inputs, keras2_companion_of=_b.name, k2_mask_twin=_masked_initial_state_twin)
+
 # hard_sigmoid companions: the same model read as a tf.keras 2 file.
 for _base in [c for c in CASES.values() if c.hard_sigmoid]:
     add(f"{_base.name}_keras2", _base.layer,
@@ -637,6 +801,21 @@ def load_keras3_h5_keeping_axis(path):
     return model
 
 
+def verify_keras2_into_twin(path, twin, batches, expected):
+    """The weights of a model_keras2.h5 loaded (Keras 3's legacy loader) into the semantic twin
+    reproduce the expected outputs."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+    with h5py.File(path, "r") as f:
+        legacy_h5_format.load_weights_from_hdf5_group(f["model_weights"], twin)
+    got = predict_check(twin, batches)
+    d = max(common.max_abs_diff(a, b) for o1, o2 in zip(got, expected) for a, b in zip(o1, o2))
+    if d > RELOAD_ATOL:
+        raise AssertionError(f"{path}: weights loaded into the twin give outputs off by {d}")
+    return {"method": "model_keras2.h5 weights (Keras 3 legacy_h5_format.load_weights_from_hdf5_group) "
+                      "in the explicit-mask twin", "max_abs_diff": d}
+
+
 def predict_reference(model, batches):
     """The fixture outputs: model.predict(inputs, batch_size=len(inputs)) per call."""
     return keras2_h5.predict_sequence(model, batches, on_batch=False)
@@ -683,13 +862,38 @@ def make_case(c, out_root):
     batches = [c.inputs(rng_in)]
     if c.stateful:
         batches.append(c.inputs(rng_in))
+    elif c.inputs2 is not None:
+        batches.append(c.inputs2(rng_in))
     batches = [[np.ascontiguousarray(a) for a in b] for b in batches]
 
     reference = {"method": "native", "detail": "model.predict(inputs, batch_size=len(inputs)) in Keras"}
     can_run_native = True
     companion = c.keras2_companion_of is not None
 
-    if companion:
+    if companion and c.k2_mask_twin is not None:
+        # Same model, weights and probe as the base case; outputs with tf.keras 2's mask rule.
+        twin = c.k2_mask_twin()
+        twin.set_weights(model.get_weights())
+        outputs = predict_reference(twin, batches)
+        k3_outputs = predict_check(model, batches)
+        delta = max(common.max_abs_diff(a, b) for a, b in zip(outputs[0], k3_outputs[0]))
+        reference = {
+            "method": "keras3_twin_with_explicit_sequence_mask",
+            "detail": "Keras 3 model with the same weights whose RNN is called with mask=not_equal(ids, 0) "
+                      "next to initial_state: tf.keras 2's RNN applied mask[0], the sequence's mask, to a "
+                      "call on [x, *states]",
+            "max_abs_diff_vs_keras3_unmasked": delta,
+        }
+        if delta <= ATOL:
+            raise AssertionError(f"{c.name}: probe does not separate masked from unmasked")
+        notes.append(
+            f"Companion of {c.keras2_companion_of}: the same model, weights and probe, stored only as "
+            "model_keras2.h5 (keras_version 2.11.0), whose LSTM node is lstm([x, h, c]). tf.keras 2 applied "
+            "the sequence's mask (mask[0]) to such a call; Keras 3 fills in mask= only for a call with one "
+            "tensor argument, so it runs the .keras model unmasked. output_*.npy come from a Keras 3 twin "
+            "that passes the mask explicitly (they differ from the Keras 3 outputs of "
+            f"{c.keras2_companion_of} by up to {delta:.3g}).")
+    elif companion:
         # Same model, weights and probe as the base case; outputs with tf.keras 2's hard_sigmoid.
         twin = c.build(hs=keras2_h5.keras2_hard_sigmoid)
         twin.set_weights(model.get_weights())
@@ -805,9 +1009,14 @@ def make_case(c, out_root):
                 "written": True, "keras_version": keras2_h5.KERAS2_VERSION,
                 "class_name": "Sequential" if is_seq else c.k2_class,
                 "first_layer_batch_input_shape": bool(c.k2_bis),
-                "hard_sigmoid_semantics": "tf.keras 2: clip(0.2x + 0.5, 0, 1)" if companion else None,
+                "hard_sigmoid_semantics": "tf.keras 2: clip(0.2x + 0.5, 0, 1)"
+                if companion and c.k2_mask_twin is None else None,
             })
-            if can_run_native:
+            if can_run_native and c.k2_mask_twin is not None:
+                info = verify_keras2_into_twin(d / "model_keras2.h5", c.k2_mask_twin(), batches, outputs)
+                k2["verification"] = info
+                verification["model_keras2.h5"] = info["max_abs_diff"]
+            elif can_run_native:
                 info = keras2_h5.verify_keras2_h5(d / "model_keras2.h5", batches, outputs, atol=RELOAD_ATOL,
                                                   hard_sigmoid_keras2=companion)
                 k2["verification"] = info
@@ -832,6 +1041,15 @@ def make_case(c, out_root):
         "inputs": io_entries("input", batches[0], model.inputs),
         "outputs": io_entries("output", outputs[0], model.outputs),
     }
+    if c.inputs2 is not None:
+        save_arrays(d, "input2", batches[1])
+        save_arrays(d, "output2", outputs[1])
+        fixture["inputs2"] = io_entries("input2", batches[1], model.inputs)
+        fixture["outputs2"] = io_entries("output2", outputs[1], model.outputs)
+        fixture["second_probe"] = ["input", "input2"]
+        notes.append(
+            "Variable sizes: the model has None dimensions; the same loaded model predicts input_* "
+            "(giving output_*) and then input2_*, of other sizes (giving output2_*).")
     if c.stateful:
         save_arrays(d, "input2", batches[1])
         save_arrays(d, "output2", outputs[1])

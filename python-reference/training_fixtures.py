@@ -77,6 +77,54 @@ def stateful_lstm():
     return keras.Model(inp, out)
 
 
+def seq2seq():
+    """Keras's lstm_seq2seq: encoder LSTM(return_state) -> decoder LSTM(initial_state=[h, c])."""
+    enc_in = keras.Input((None, 4), name="encoder_inputs")
+    _, h, c = layers.LSTM(5, return_state=True, name="encoder")(enc_in)
+    dec_in = keras.Input((None, 3), name="decoder_inputs")
+    dec = layers.LSTM(5, return_sequences=True, name="decoder")(dec_in, initial_state=[h, c])
+    return keras.Model([enc_in, dec_in], layers.Dense(3, activation="softmax", name="out")(dec))
+
+
+def none_shape_conv():
+    """Input((None, None, 1)) -> Conv2D -> MaxPooling2D -> Conv2D -> UpSampling2D -> Conv2D."""
+    inp = keras.Input((None, None, 1))
+    h = layers.Conv2D(4, 3, padding="same", activation="relu")(inp)
+    h = layers.MaxPooling2D()(h)
+    h = layers.Conv2D(3, 3, padding="same", activation="tanh")(h)
+    h = layers.UpSampling2D()(h)
+    return keras.Model(inp, layers.Conv2D(1, 3, padding="same")(h))
+
+
+def _rng(name):
+    return np.random.RandomState(common.SEED + zlib.crc32(name.encode()) % 100000)
+
+
+def seq2seq_data(name):
+    """Two phases of 4 steps: (encoder 6, decoder 5) steps, then (4, 7)."""
+    rng = _rng(name)
+    n = 4 * BATCH
+    out = []
+    for t_enc, t_dec in ((6, 5), (4, 7)):
+        enc = rng.normal(0.0, 1.0, (n, t_enc, 4))
+        dec = rng.normal(0.0, 1.0, (n, t_dec, 3))
+        y = np.eye(3)[rng.randint(0, 3, (n, t_dec))]
+        out.append(([f32(enc), f32(dec)], f32(y)))
+    return out
+
+
+def none_shape_conv_data(name):
+    """Two phases of 4 steps: 8x8 images, then 12x16; the target is a smoothed image."""
+    rng = _rng(name)
+    n = 4 * BATCH
+    out = []
+    for hh, ww in ((8, 8), (12, 16)):
+        x = rng.uniform(0.0, 1.0, (n, hh, ww, 1))
+        y = 0.5 * x + 0.25 * np.roll(x, 1, axis=1) + 0.25 * np.roll(x, 1, axis=2)
+        out.append(([f32(x)], f32(y)))
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------
@@ -118,11 +166,12 @@ def make_data(name, target, stateful=False, sample_weight=False):
 #              sample_weight=bool, stateful=bool, clip=(kind, value) or None, desc=str)
 
 def F(model, optimizer, loss, target, desc, sample_weight=False, stateful=False, clip=None,
-      pretrain=0):
+      pretrain=0, data=None):
     """pretrain > 0: train that many steps (on the fixture's own first batches) before saving
     the initial files, so they carry optimizer state to resume from."""
     return dict(model=model, optimizer=optimizer, loss=loss, target=target, desc=desc,
-                sample_weight=sample_weight, stateful=stateful, clip=clip, pretrain=pretrain)
+                sample_weight=sample_weight, stateful=stateful, clip=clip, pretrain=pretrain,
+                data=data)
 
 
 def mlp_frozen_first():
@@ -250,6 +299,16 @@ FIXTURES = {
         "Adam, MSE, stateful LSTM over 8 consecutive batches: states reset once before step 0 and "
         "carried across batches (no reset between steps); final states in after.npz as "
         "'<layer path>/states/0' (h) and '/states/1' (c)", stateful=True),
+    "adam_seq2seq_initial_state_cce": F(
+        seq2seq, lambda: opt.Adam(learning_rate=0.01), lambda: los.CategoricalCrossentropy(), None,
+        "Adam, categorical crossentropy, Keras's lstm_seq2seq: encoder LSTM(return_state=True) -> decoder "
+        "LSTM(initial_state=[h, c]) -> Dense(softmax); two inputs with None timesteps, trained on "
+        "(encoder 6, decoder 5) steps for 4 batches, then (4, 7) for 4 batches", data=seq2seq_data),
+    "sgd_momentum_none_shape_conv_mse": F(
+        none_shape_conv, lambda: opt.SGD(learning_rate=0.1, momentum=0.9), lambda: los.MeanSquaredError(),
+        None, "SGD momentum 0.9, MSE, fully-convolutional Input((None, None, 1)) autoencoder (Conv2D, "
+        "MaxPooling2D, Conv2D, UpSampling2D, Conv2D) trained on 8x8 images for 4 batches, then 12x16 "
+        "for 4 batches", data=none_shape_conv_data),
 }
 
 
@@ -263,21 +322,28 @@ def build(spec):
     return model
 
 
-def run_steps_n(model, x, y, sw, stateful, steps):
+def _x(xs, sl):
+    return xs[0][sl] if len(xs) == 1 else [a[sl] for a in xs]
+
+
+def run_steps_n(model, phases, stateful, steps):
     """Trains `steps` steps on the first batches, discarding the losses (pretraining)."""
+    xs, y, sw = phases[0]
     for i in range(steps):
         sl = slice(i * BATCH, (i + 1) * BATCH)
-        model.train_on_batch(x[sl], y[sl], sample_weight=None if sw is None else sw[sl])
+        model.train_on_batch(_x(xs, sl), y[sl], sample_weight=None if sw is None else sw[sl])
 
 
-def run_steps(model, x, y, sw, stateful):
+def run_steps(model, phases, stateful):
+    """One train_on_batch per batch of each phase in turn (a phase: inputs of one size)."""
     if stateful:
         common.reset_rnn_states(model)
     losses = []
-    for i in range(STEPS):
-        sl = slice(i * BATCH, (i + 1) * BATCH)
-        loss = model.train_on_batch(x[sl], y[sl], sample_weight=None if sw is None else sw[sl])
-        losses.append(float(loss))
+    for xs, y, sw in phases:
+        for i in range(len(y) // BATCH):
+            sl = slice(i * BATCH, (i + 1) * BATCH)
+            loss = model.train_on_batch(_x(xs, sl), y[sl], sample_weight=None if sw is None else sw[sl])
+            losses.append(float(loss))
     return np.asarray(losses, dtype=np.float32)
 
 
@@ -301,9 +367,10 @@ def optimizer_dict(model):
     return out
 
 
-def first_step_gradients(model, x, y, sw):
+def first_step_gradients(model, phases):
     """Gradient statistics of step 0 (on a reloaded copy of the initial model)."""
-    xb, yb = x[:BATCH], y[:BATCH]
+    xs, y, sw = phases[0]
+    xb, yb = _x(xs, slice(0, BATCH)), y[:BATCH]
     swb = None if sw is None else sw[:BATCH]
     with tf.GradientTape() as tape:
         pred = model(xb, training=True)
@@ -346,11 +413,16 @@ def make(name, out_root):
     t0 = time.time()
     spec = FIXTURES[name]
     d = common.fresh_dir(out_root / name)
-    x, y, sw = make_data(name, spec["target"], spec["stateful"], spec["sample_weight"])
+    if spec.get("data"):
+        phases = [(xs, y, None) for xs, y in spec["data"](name)]
+        x, y, sw = phases[0][0][0], phases[0][1], None
+    else:
+        x, y, sw = make_data(name, spec["target"], spec["stateful"], spec["sample_weight"])
+        phases = [([x], y, sw)]
 
     model = build(spec)
     if spec.get("pretrain"):
-        run_steps_n(model, x, y, sw, spec["stateful"], spec["pretrain"])
+        run_steps_n(model, phases, spec["stateful"], spec["pretrain"])
     loss_config = keras.losses.serialize(model.loss)
     optimizer_config = keras.optimizers.serialize(model.optimizer)
     variables = [{"path": v.path, "shape": list(v.shape), "dtype": str(v.dtype), "trainable": bool(v.trainable)}
@@ -367,14 +439,27 @@ def make(name, out_root):
     if not spec.get("pretrain"):
         model.save(d / "initial.h5")
         files.append("initial.h5")
-    np.save(d / "x.npy", x)
-    np.save(d / "y.npy", y)
-    files += ["x.npy", "y.npy"]
+    phase_info = None
+    if spec.get("data"):
+        # several inputs or several input sizes: x<phase>_<input>.npy, y<phase>.npy
+        phase_info = []
+        for p, (xs, py, _) in enumerate(phases):
+            entry = {"steps": len(py) // BATCH, "x": [], "y": f"y{p}.npy"}
+            for i, a in enumerate(xs):
+                np.save(d / f"x{p}_{i}.npy", a)
+                entry["x"].append(f"x{p}_{i}.npy")
+            np.save(d / f"y{p}.npy", py)
+            files += entry["x"] + [entry["y"]]
+            phase_info.append(entry)
+    else:
+        np.save(d / "x.npy", x)
+        np.save(d / "y.npy", y)
+        files += ["x.npy", "y.npy"]
     if sw is not None:
         np.save(d / "sample_weight.npy", sw)
         files.append("sample_weight.npy")
 
-    losses = run_steps(model, x, y, sw, spec["stateful"])
+    losses = run_steps(model, phases, spec["stateful"])
     if not np.all(np.isfinite(losses)):
         raise AssertionError(f"{name}: non-finite loss {losses}")
     after = variables_dict(model)
@@ -398,7 +483,7 @@ def make(name, out_root):
     for f in [f for f in ("initial.keras", "initial.h5") if f in files]:
         if grad_stats is None:
             keras.backend.clear_session()
-            grad_stats = first_step_gradients(keras.models.load_model(d / f), x, y, sw)
+            grad_stats = first_step_gradients(keras.models.load_model(d / f), phases)
         keras.backend.clear_session()
         m = keras.models.load_model(d / f)
         if f.endswith(".h5"):
@@ -413,7 +498,7 @@ def make(name, out_root):
             raise AssertionError(f"{name}: {f} optimizer {loaded_opt['class_name']}")
         got_init = variables_dict(m)
         compare_dicts(f"{name} {f} initial", got_init, initial, 0.0, 0.0)
-        got_losses = run_steps(m, x, y, sw, spec["stateful"])
+        got_losses = run_steps(m, phases, spec["stateful"])
         np.testing.assert_allclose(got_losses, losses, rtol=TOLERANCE["loss_rtol"], atol=0.0,
                                    err_msg=f"{name}: replay from {f}: losses")
         w = compare_dicts(f"{name} {f} after", variables_dict(m), after,
@@ -440,7 +525,7 @@ def make(name, out_root):
         "name": name,
         "description": spec["desc"],
         "batch_size": BATCH,
-        "steps": STEPS,
+        "steps": len(losses),
         "loss": loss_config,
         "optimizer": optimizer_config,
         "variables": variables,
@@ -448,8 +533,11 @@ def make(name, out_root):
         "optimizer_variables": [{"path": k, "shape": list(v.shape), "dtype": str(v.dtype)}
                                 for k, v in opt_after.items()],
         "state_variables": state_keys,
-        "x": {"file": "x.npy", "shape": list(x.shape), "dtype": "float32"},
-        "y": {"file": "y.npy", "shape": list(y.shape), "dtype": "float32"},
+        "x": None if phase_info else {"file": "x.npy", "shape": list(x.shape), "dtype": "float32"},
+        "y": None if phase_info else {"file": "y.npy", "shape": list(y.shape), "dtype": "float32"},
+        # phases (several inputs or sizes): steps of each phase run in order, step i of a phase
+        # on rows [i*batch, (i+1)*batch) of its x files (one per model input) and y file
+        "phases": phase_info,
         "sample_weight": ({"file": "sample_weight.npy", "shape": list(sw.shape), "dtype": "float32"}
                           if sw is not None else None),
         "stateful": spec["stateful"],

@@ -10,6 +10,10 @@ import org.kerasbridge.model.KerasModel;
 
 /** The one entry point that loads a model file of any supported format. */
 public final class KerasBridge {
+  static {
+    org.kerasbridge.graph.NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   private KerasBridge() {}
 
   /** Loads {@code path} on CPU. */

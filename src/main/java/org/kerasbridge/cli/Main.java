@@ -2,6 +2,8 @@ package org.kerasbridge.cli;
 
 import java.io.PrintWriter;
 import org.kerasbridge.KerasBridgeException;
+import org.kerasbridge.graph.NativeLogging;
+import org.kerasbridge.model.ProgressSink;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,8 +23,32 @@ public final class Main implements Runnable {
   public static final int BAD_INPUT = 2;
   public static final int INTERNAL_ERROR = 3;
 
+  static {
+    // The CLI's log format (slf4j-simple, which only the CLI brings): "[INFO] message" on stderr.
+    // Set here rather than in a simplelogger.properties, which would also configure the logging
+    // of every application that has KerasBridge and slf4j-simple on its classpath. -D wins.
+    simpleLoggerDefault("logFile", "System.err");
+    simpleLoggerDefault("defaultLogLevel", "info");
+    simpleLoggerDefault("showThreadName", "false");
+    simpleLoggerDefault("showLogName", "false");
+    simpleLoggerDefault("levelInBrackets", "true");
+    simpleLoggerDefault("log.io.jhdf", "warn");
+  }
+
+  private static void simpleLoggerDefault(String key, String value) {
+    String k = "org.slf4j.simpleLogger." + key;
+    if (System.getProperty(k) == null) {
+      System.setProperty(k, value);
+    }
+  }
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** Handled in {@link #run(String...)} before anything loads; declared here for --help. */
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Also show TensorFlow's native log and KerasBridge's DEBUG lines.")
+  boolean verbose;
 
   @Override
   public void run() {
@@ -35,6 +61,19 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        break;
+      }
+      if (a.equals("--verbose")) {
+        // before anything loads TensorFlow or creates a logger
+        System.setProperty(NativeLogging.VERBOSE_PROPERTY, "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+      }
+    }
+    NativeLogging.configure();
+    // the CLI's own output: Keras's progress bar on stdout (the library default is SLF4J)
+    ProgressSink.setDefault(ProgressSink.console(System.out));
     CommandLine cl = commandLine();
     return cl.execute(args);
   }

@@ -73,6 +73,14 @@ final class ParityCommand implements Callable<Integer> {
             + m.outputs() + ", got " + exp.size() + " --expected");
       }
       List<NpyArray> got = m.predict(ins, batchSize);
+      for (int k = 0; k < got.size(); k++) {
+        if (!java.util.Arrays.equals(got.get(k).shape(), exp.get(k).shape())) {
+          throw new InvalidInputException("--expected " + k + " (" + expected.get(k) + ") has"
+              + " shape " + java.util.Arrays.toString(exp.get(k).shape()) + ", but output " + k
+              + " '" + m.outputs().get(k).name() + "' of " + model + " has shape "
+              + java.util.Arrays.toString(got.get(k).shape()) + " for these inputs");
+        }
+      }
       boolean ok = true;
       for (int k = 0; k < got.size(); k++) {
         Comparison c = Comparison.of(m.outputs().get(k).name() + " vs " + expected.get(k),

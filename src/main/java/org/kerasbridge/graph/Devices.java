@@ -39,6 +39,10 @@ import org.tensorflow.proto.ConfigProto;
  * every native handle is freed before returning.
  */
 public final class Devices {
+  static {
+    NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
   private static final String GPU_NATIVES = "org/tensorflow/internal/c_api/linux-x86_64-gpu/";
 

@@ -12,6 +12,10 @@ import org.tensorflow.types.TFloat32;
  * gradients, with Python TensorFlow's definitions.
  */
 public final class Gradients {
+  static {
+    NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   private static boolean registered;
 
   private Gradients() {}

@@ -30,6 +30,10 @@ import org.tensorflow.types.TFloat32;
  * assign op so values can be loaded or replaced at any time without rebuilding the graph.
  */
 public final class GraphRuntime implements AutoCloseable {
+  static {
+    NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   private final Graph graph;
   private final Ops tf;
   private final Session session;

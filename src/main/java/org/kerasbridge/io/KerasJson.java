@@ -76,4 +76,30 @@ public final class KerasJson {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * Describes {@code n} when it is a serialized custom object, one Keras could only rebuild by
+   * importing Python code: a {@code module} outside {@code keras} (other than {@code builtins},
+   * which Keras writes for plain function names), or a {@code registered_name} naming a class
+   * registered with {@code register_keras_serializable} ({@code "Package>Name"}). Returns null
+   * for anything else. KerasBridge never imports, loads or runs such code; callers refuse it.
+   */
+  public static String codeReference(JsonNode n) {
+    if (n == null || !n.isObject()) {
+      return null;
+    }
+    JsonNode module = n.get("module");
+    JsonNode registered = n.get("registered_name");
+    boolean byRegistration = registered != null && registered.isTextual()
+        && registered.asText().contains(">");
+    if (module != null && module.isTextual() && !module.asText().equals("builtins")
+        && !module.asText().equals("keras") && !module.asText().startsWith("keras.")) {
+      return "a custom object from the Python module '" + module.asText() + "'"
+          + (byRegistration ? " registered as '" + registered.asText() + "'" : "");
+    }
+    if (byRegistration) {
+      return "a custom object registered only in Python as '" + registered.asText() + "'";
+    }
+    return null;
+  }
 }

@@ -109,9 +109,10 @@ public final class LayerRegistry {
     LayerFactory f = FACTORIES.get(cls);
     if (f == null || custom) {
       p.add("layer '" + name + "' has class '" + cls + "'"
-          + (custom ? " (a custom object registered only in Python"
+          + (custom ? " (" + (KerasJson.codeReference(layerNode) != null
+              ? KerasJson.codeReference(layerNode) : "a custom object registered only in Python"
               + (registered != null && registered.isTextual() ? " as '" + registered.asText()
-                  + "'" : "") + ")" : "")
+                  + "'" : "")) + ")" : "")
           + ", which KerasBridge does not implement");
       return null;
     }

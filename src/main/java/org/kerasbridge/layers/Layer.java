@@ -95,6 +95,15 @@ public abstract class Layer {
   /** Called once, before the first call, with the static input shapes (-1 for unknown). */
   protected void build(List<Shape> inputShapes) {}
 
+  /**
+   * Keras's {@code compute_output_shape}: the static shape of each output for these static input
+   * shapes, -1 where Keras has {@code None} (an unknown rank where Keras cannot say more). This is
+   * part of the layer contract: {@link #apply} gives every output at least these static
+   * dimensions, so an op whose output shape TensorFlow computes at run time (a reshape to a
+   * computed size, tile, resize) never hides a dimension that Keras knows from the next layer.
+   */
+  public abstract List<Shape> computeOutputShape(List<Shape> inputShapes);
+
   /** The layer's computation. {@code inputs} are float32 unless {@link #acceptsAnyDtype()}. */
   protected abstract List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> inputs,
       CallContext ctx);
@@ -138,23 +147,24 @@ public abstract class Layer {
         in.add(x);
       }
     }
+    List<Shape> shapes = new ArrayList<>();
+    for (Operand<?> x : in) {
+      shapes.add(x.shape());
+    }
     if (!built) {
-      List<Shape> shapes = new ArrayList<>();
-      for (Operand<?> x : in) {
-        shapes.add(x.shape());
-      }
       try {
         build(shapes);
       } catch (IndexOutOfBoundsException e) {
         // a build() reading a dimension the input does not have: a rank the file got wrong
         throw new org.kerasbridge.ShapeMismatchException(config.problems().source() + ": "
-            + config.where() + ": input shape(s) "
-            + shapes + " have too few dimensions for this layer", e);
+            + config.where() + ": input shape(s) " + shapes
+            + " have too few dimensions for this layer", e);
       }
       built = true;
       bindOwnWeights(ctx);
     }
-    List<Operand<TFloat32>> out = call(tf, in, ctx);
+    List<Operand<TFloat32>> out = Shapes.withStaticShapes(tf, this, call(tf, in, ctx),
+        computeOutputShape(shapes));
     if (activityRegularizer != null) {
       for (Operand<TFloat32> y : out) {
         ctx.addLoss(activityRegularizer.activityLoss(tf, y));

@@ -69,10 +69,18 @@ public final class LayerConfig {
     return n != null && !n.isNull();
   }
 
-  /** The value, marked as read; null when absent. */
+  /**
+   * The value, marked as read; null when absent. A value that is a serialized custom object
+   * (Python code Keras would import) is reported as a problem, whatever the caller makes of it.
+   */
   public JsonNode node(String key) {
-    used.add(key);
+    boolean first = used.add(key);
     JsonNode n = config.get(key);
+    String custom = org.kerasbridge.io.KerasJson.codeReference(n);
+    if (first && custom != null) {
+      problems.add("layer '" + name() + "' (" + className + ") argument '" + key + "' is "
+          + custom + "; KerasBridge never imports or runs code named in a model file");
+    }
     return n == null || n.isNull() ? null : n;
   }
 

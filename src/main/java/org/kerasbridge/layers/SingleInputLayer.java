@@ -25,6 +25,15 @@ public abstract class SingleInputLayer extends Layer {
 
   protected abstract Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx);
 
+  /** Keras's {@code compute_output_shape} for the single input (-1 for None). */
+  protected abstract Shape computeOutputShape(Shape in);
+
+  @Override
+  public final List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    requireOne(inputShapes.size());
+    return List.of(computeOutputShape(inputShapes.get(0)));
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   protected final List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> inputs,

@@ -30,6 +30,12 @@ public final class Losses {
     if (n.isTextual()) {
       return byName(n.asText(), null);
     }
+    String custom = org.kerasbridge.io.KerasJson.codeReference(n);
+    if (custom != null) {
+      throw new UnsupportedFeatureException("loss '" + n.path("class_name").asText("") + "' is "
+          + custom + "; KerasBridge never imports or runs code named in a model file: compile"
+          + " with a built-in loss (fit --loss)");
+    }
     String cls = n.path("class_name").asText("");
     JsonNode c = n.path("config");
     if (cls.equals("function") && c.isTextual()) {

@@ -6,7 +6,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * A Keras mean metric ({@code MeanMetricWrapper}): a per-sample value whose weighted mean over
- * all samples seen is the result. The graph gives per-batch sums; {@link MetricState}
+ * all samples seen is the result. The graph gives per-batch sums; the training loop
  * accumulates them across batches as Keras's {@code total}/{@code count} do.
  *
  * @param name the name it is logged under ({@code accuracy}, {@code mae}, ...)

@@ -19,6 +19,7 @@ public final class FitOptions {
   List<NpyArray> validationY;
   NpyArray sampleWeight;
   boolean verbose = true;
+  ProgressSink progress;
   int initialEpoch;
   final List<Callback> callbacks = new ArrayList<>();
 
@@ -75,6 +76,15 @@ public final class FitOptions {
 
   public FitOptions optVerbose(boolean v) {
     verbose = v;
+    return this;
+  }
+
+  /**
+   * Where progress goes when verbose (default: {@link ProgressSink#getDefault()}, SLF4J unless
+   * the application set another).
+   */
+  public FitOptions optProgress(ProgressSink sink) {
+    progress = java.util.Objects.requireNonNull(sink, "sink");
     return this;
   }
 

@@ -17,6 +17,7 @@ import org.kerasbridge.layers.StatefulLayer;
 import org.kerasbridge.layers.TensorRef;
 import org.kerasbridge.layers.Weight;
 import org.kerasbridge.layers.core.InputLayer;
+import org.kerasbridge.layers.rnn.InitialStates;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
@@ -39,7 +40,7 @@ public final class Functional extends Layer {
    * masks when a Functional graph carries them through Keras ops).
    */
   record Node(Layer layer, int index, List<TensorRef> inputs, JsonNode args,
-      List<TensorRef> maskInputs) {}
+      List<TensorRef> maskInputs, boolean unmaskedCall) {}
 
   private final boolean sequential;
   private final List<Layer> layers = new ArrayList<>();
@@ -135,7 +136,7 @@ public final class Functional extends Layer {
         c.unsupported("an InputLayer in the middle of a Sequential model");
         continue;
       }
-      nodes.add(new Node(l, 0, List.of(prev), null, List.of()));
+      nodes.add(new Node(l, 0, List.of(prev), null, List.of(), false));
       prev = new TensorRef(l.name(), 0, 0);
     }
     outputs.add(prev);
@@ -157,6 +158,7 @@ public final class Functional extends Layer {
         collectTensors(node.path("args"), refs, c);
         JsonNode kwargs = node.path("kwargs");
         List<TensorRef> maskRefs = new ArrayList<>();
+        boolean tensorKwargs = false;
         for (var it = kwargs.fields(); it.hasNext(); ) {
           var e = it.next();
           List<TensorRef> kwTensors = new ArrayList<>();
@@ -165,13 +167,24 @@ public final class Functional extends Layer {
             maskRefs.addAll(kwTensors);
             continue;
           }
+          if (e.getKey().equals("initial_state") && l instanceof InitialStates) {
+            // Keras 3's rnn(x, initial_state=[h, c]) is Keras 2's rnn([x, h, c]): the states
+            // follow the sequence as extra inputs, whose masks the layer ignores
+            refs.addAll(kwTensors);
+            tensorKwargs |= !kwTensors.isEmpty();
+            continue;
+          }
           boolean neutral = e.getValue().isNull() || e.getKey().equals("training");
           if (!kwTensors.isEmpty() || !neutral) {
             c.unsupported("layer '" + lname + "' is called with keyword argument '"
                 + e.getKey() + "' = " + e.getValue() + ", which KerasBridge does not support");
           }
         }
-        nodes.add(new Node(l, k++, refs, node.path("args"), maskRefs));
+        // Keras 3's Layer.__call__ fills in the mask argument only when the call has a single
+        // tensor argument; with tensor keyword arguments (initial_state) and no explicit mask=,
+        // the layer computes unmasked, while its output still gets the first input's mask.
+        nodes.add(new Node(l, k++, refs, node.path("args"), maskRefs,
+            tensorKwargs && maskRefs.isEmpty()));
       }
     }
     for (JsonNode t : c.node("input_layers") == null ? List.<JsonNode>of()
@@ -345,7 +358,13 @@ public final class Functional extends Layer {
       Layer l = ready.layer();
       Ops scope = tf.withSubScope(org.kerasbridge.graph.GraphRuntime.opName(
           ready.index() == 0 ? l.name() : l.name() + "_" + ready.index()));
-      ctx.setMasks(inMasks);
+      if (ready.unmaskedCall()) {
+        List<Operand<TBool>> none = new ArrayList<>();
+        inMasks.forEach(m -> none.add(null));
+        ctx.setMasks(none);
+      } else {
+        ctx.setMasks(inMasks);
+      }
       ctx.setNodeArgs(ready.args());
       List<Operand<TFloat32>> out = l.apply(scope, in, ctx);
       List<Operand<TBool>> outMasks = l.computeMask(scope, in, inMasks, out.size());
@@ -444,5 +463,15 @@ public final class Functional extends Layer {
       }
     }
     return out;
+  }
+
+  /**
+   * A model states no shapes of its own: each of its layers gives its outputs their Keras static
+   * shapes when it is applied, so the model's outputs have them too.
+   */
+  @Override
+  public List<org.tensorflow.ndarray.Shape> computeOutputShape(
+      List<org.tensorflow.ndarray.Shape> inputShapes) {
+    return null;
   }
 }

@@ -6,6 +6,17 @@ import org.kerasbridge.ndarray.NpyArray;
 /**
  * A model that computes outputs from inputs, whatever format it came from. Implementations own
  * native TensorFlow resources: close them (try-with-resources).
+ *
+ * <p><b>Threads</b>: {@link #predict} may be called from any number of threads at once, with
+ * results identical to serial calls ({@code PredictThreadsTest}); models whose calls carry state
+ * (stateful RNNs) run one call at a time or, for a SavedModel, should not be shared. {@link #close}
+ * waits for running calls; later calls fail with a
+ * {@link org.kerasbridge.model.ConcurrentUseException}. Training rules: see {@link KerasModel}.
+ *
+ * <p><b>Inputs</b> are checked before TensorFlow sees them ({@link InputCheck}); a bad one is an
+ * {@link org.kerasbridge.InvalidInputException} naming the input by position and name with the
+ * expected dtype and shape. NaN and infinite values are passed through, as Keras computes with
+ * them.
  */
 public interface InferenceModel extends AutoCloseable {
   /** Inputs in the order {@link #predict} takes them. */

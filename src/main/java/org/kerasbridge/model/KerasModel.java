@@ -38,6 +38,30 @@ import org.tensorflow.types.family.TType;
  * <p>The graph is traced once per distinct input shape (batch dimension aside) and every trace
  * shares the same variables, as a Keras {@code tf.function} would. Models with a fixed batch
  * size in their input shape (stateful RNNs) are run in batches of exactly that size.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>{@link #predict}, {@link #predictLayers}, {@link #summary} and {@link #weightValues} may
+ *       be called from any number of threads at once; their results are the same as serial calls
+ *       (one TensorFlow session runs them concurrently). The first call with a new input shape
+ *       traces the graph under an exclusive lock. A model with stateful layers (stateful RNNs,
+ *       whose every call continues the state) runs one predict at a time.
+ *   <li>Training calls ({@link #fit}, {@link #trainOnBatch}, {@link #testOnBatch},
+ *       {@link #evaluate}) each take the model exclusively for one step at a time: a predict from
+ *       another thread during {@code fit} is safe and sees the weights between two steps. Only one
+ *       thread may train at a time: a training call (or {@link #compile}) from a second thread
+ *       while a {@code fit} runs is refused with a {@link ConcurrentUseException}.
+ *   <li>{@link #close} waits for running calls to finish; any call after it fails with a
+ *       {@link ConcurrentUseException}.
+ * </ul>
+ *
+ * <h2>Bad inputs</h2>
+ * Every array is checked first ({@link InputCheck}): count, emptiness, dtype, shape and sample
+ * counts, each error naming the input by position and Keras name with the expected dtype and
+ * shape. NaN and infinite inputs are passed through by predict, as Keras computes with them;
+ * {@code fit} refuses them in inputs, targets and sample weights, and stops with a
+ * {@link NonFiniteLossException} when a batch's loss is NaN or infinite (Keras's
+ * {@code TerminateOnNaN}).
  */
 public final class KerasModel implements InferenceModel {
   private final String source;
@@ -48,7 +72,15 @@ public final class KerasModel implements InferenceModel {
   private final List<TensorSpec> outputSpecs;
   private Map<String, ModelSpec.NamedArray> pendingWeights;
   private ModelSpec spec;
-  private boolean weightsLoaded;
+  private volatile boolean weightsLoaded;
+  /** Readers: concurrent predicts. Writer: tracing, training steps, weight changes, close. */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  /** The thread running {@code fit}, when one is. */
+  private final java.util.concurrent.atomic.AtomicReference<Thread> trainingThread =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private volatile boolean closed;
+  private final List<TensorSpec> targetSpecs;
 
   /** One traced inference graph. */
   private record Trace(List<Placeholder<?>> inputs, List<Operand<TFloat32>> outputs,
@@ -70,6 +102,49 @@ public final class KerasModel implements InferenceModel {
       outs.add(new TensorSpec(n, org.kerasbridge.ndarray.DType.FLOAT32, null));
     }
     this.outputSpecs = List.copyOf(outs);
+    this.targetSpecs = outs;
+  }
+
+  private <T> T exclusive(java.util.function.Supplier<T> work) {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      return work.get();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void exclusive(Runnable work) {
+    exclusive(() -> {
+      work.run();
+      return null;
+    });
+  }
+
+  private <T> T shared(java.util.function.Supplier<T> work) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      return work.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new ConcurrentUseException(source + ": the model is closed");
+    }
+  }
+
+  /** Refuses a training call from a thread other than the one running {@code fit}. */
+  private void refuseConcurrentTraining(String what) {
+    Thread t = trainingThread.get();
+    if (t != null && t != Thread.currentThread()) {
+      throw new ConcurrentUseException(source + ": " + what + " refused: thread '" + t.getName()
+          + "' is training this model (fit); train from one thread at a time");
+    }
   }
 
   /**
@@ -299,24 +374,23 @@ public final class KerasModel implements InferenceModel {
 
   /** Checks inputs against the model and casts them to the input dtypes, as Keras does. */
   List<NpyArray> castInputs(List<NpyArray> xs) {
-    if (xs.size() != inputSpecs.size()) {
-      throw new InvalidInputException(source + ": the model takes " + inputSpecs.size()
-          + " input(s) " + inputSpecs + ", got " + xs.size());
-    }
-    List<NpyArray> cast = new ArrayList<>();
-    long rows = -1;
-    for (int i = 0; i < xs.size(); i++) {
-      TensorSpec s = inputSpecs.get(i);
-      NpyArray a = xs.get(i).castTo(s.dtype());
-      s.check(a, source);
-      if (rows >= 0 && a.shape()[0] != rows) {
-        throw new InvalidInputException(source + ": all inputs need the same number of rows, got "
-            + xs.stream().map(NpyArray::toString).toList());
+    return InputCheck.check(source, inputSpecs, xs, true, "input");
+  }
+
+  /**
+   * Checks training targets: one per output, non-empty, {@code rows} samples each (as many as the
+   * inputs), cast to float32.
+   */
+  List<NpyArray> checkTargets(List<NpyArray> ys, long rows) {
+    List<NpyArray> y = InputCheck.check(source, targetSpecs, ys, true, "target");
+    for (int i = 0; i < y.size(); i++) {
+      if (y.get(i).shape()[0] != rows) {
+        throw new InvalidInputException(source + ": " + InputCheck.label("target", i,
+            targetSpecs.get(i)) + " has " + y.get(i).shape()[0] + " samples, the inputs have "
+            + rows + "; x and y need the same number of samples");
       }
-      rows = a.shape()[0];
-      cast.add(a);
     }
-    return cast;
+    return y;
   }
 
   // ---------------------------------------------------------------- training
@@ -326,7 +400,10 @@ public final class KerasModel implements InferenceModel {
   /** Keras's {@code compile}: an optimizer, one loss (or one per output) and metric names. */
   public void compile(org.kerasbridge.optimizers.Optimizer optimizer,
       List<org.kerasbridge.losses.Loss> losses, List<String> metrics) {
-    this.trainer = new Trainer(this, optimizer, losses, metrics);
+    refuseConcurrentTraining("compile");
+    exclusive(() -> {
+      this.trainer = new Trainer(this, optimizer, losses, metrics);
+    });
   }
 
   public void compile(org.kerasbridge.optimizers.Optimizer optimizer,
@@ -396,8 +473,11 @@ public final class KerasModel implements InferenceModel {
   public Map<String, Double> trainOnBatch(List<NpyArray> x, List<NpyArray> y,
       NpyArray sampleWeight) {
     requireCompiled();
-    prepareTraining(x, y);
-    return logs(trainer.step(true, x, y, sampleWeight));
+    refuseConcurrentTraining("trainOnBatch");
+    return exclusive(() -> {
+      prepareTraining(x, y);
+      return logs(trainer.step(true, x, y, sampleWeight));
+    });
   }
 
   /** Builds the optimizer (and restores saved state) before the first training step. */
@@ -415,7 +495,8 @@ public final class KerasModel implements InferenceModel {
   public Map<String, Double> testOnBatch(List<NpyArray> x, List<NpyArray> y,
       NpyArray sampleWeight) {
     requireCompiled();
-    return logs(trainer.step(false, x, y, sampleWeight));
+    refuseConcurrentTraining("testOnBatch");
+    return exclusive(() -> logs(trainer.step(false, x, y, sampleWeight)));
   }
 
   private static Map<String, Double> logs(Trainer.StepResult r) {
@@ -452,7 +533,12 @@ public final class KerasModel implements InferenceModel {
   /** Keras's {@code evaluate}: mean loss and metrics over all batches. */
   public Map<String, Double> evaluate(List<NpyArray> x, List<NpyArray> y, int batchSize) {
     requireCompiled();
-    return evaluate(x, y, null, batchSize, "");
+    refuseConcurrentTraining("evaluate");
+    if (batchSize < 1) {
+      throw new InvalidInputException("batch size must be >= 1, got " + batchSize);
+    }
+    List<NpyArray> xs = castInputs(x);
+    return evaluate(xs, checkTargets(y, xs.get(0).shape()[0]), null, batchSize, "");
   }
 
   private Map<String, Double> evaluate(List<NpyArray> x, List<NpyArray> y, NpyArray sw,
@@ -463,8 +549,9 @@ public final class KerasModel implements InferenceModel {
     Aggregate agg = new Aggregate();
     for (long from = 0; from < rows; from += step) {
       long to = Math.min(rows, from + step);
-      agg.add(trainer.step(false, rows(x, from, to), rows(y, from, to),
-          sw == null ? null : sw.sliceRows(from, to)));
+      long f = from;
+      agg.add(exclusive(() -> trainer.step(false, rows(x, f, to), rows(y, f, to),
+          sw == null ? null : sw.sliceRows(f, to))));
     }
     return agg.result(prefix);
   }
@@ -494,14 +581,46 @@ public final class KerasModel implements InferenceModel {
 
   /**
    * Keras's {@code fit}: epochs of shuffled (or ordered) batches, validation at each epoch's end,
-   * callbacks, a progress bar and Keras-like epoch lines on stdout unless not verbose.
+   * callbacks, and Keras-like progress to the options' {@link ProgressSink} unless not verbose.
    */
   public History fit(List<NpyArray> x, List<NpyArray> y, FitOptions o) {
     requireCompiled();
+    Thread me = Thread.currentThread();
+    if (!trainingThread.compareAndSet(null, me)) {
+      refuseConcurrentTraining("fit");
+      throw new ConcurrentUseException(source + ": fit called from within fit");
+    }
+    try {
+      return fitChecked(x, y, o);
+    } finally {
+      trainingThread.set(null);
+    }
+  }
+
+  private History fitChecked(List<NpyArray> x, List<NpyArray> y, FitOptions o) {
     List<NpyArray> xs = castInputs(x);
-    List<NpyArray> ys = new ArrayList<>(y);
-    NpyArray sw = o.sampleWeight;
     long rows = xs.get(0).shape()[0];
+    List<NpyArray> ys = checkTargets(y, rows);
+    for (int i = 0; i < xs.size(); i++) {
+      InputCheck.requireFinite(source, InputCheck.label("input", i, inputSpecs.get(i)),
+          xs.get(i));
+    }
+    for (int i = 0; i < ys.size(); i++) {
+      InputCheck.requireFinite(source, InputCheck.label("target", i, targetSpecs.get(i)),
+          ys.get(i));
+    }
+    NpyArray sw = o.sampleWeight;
+    if (sw != null) {
+      if (sw.rank() == 0 || sw.shape()[0] != rows) {
+        throw new InvalidInputException(source + ": sample weights " + sw + " need one value"
+            + " per sample (" + rows + ")");
+      }
+      InputCheck.requireFinite(source, "the sample weights", sw);
+    }
+    if (o.validationX != null) {
+      List<NpyArray> vxs = castInputs(o.validationX);
+      checkTargets(o.validationY, vxs.get(0).shape()[0]);
+    }
     List<NpyArray> vx = o.validationX;
     List<NpyArray> vy = o.validationY;
     if (o.validationSplit > 0) {
@@ -519,21 +638,34 @@ public final class KerasModel implements InferenceModel {
     if (rows == 0) {
       throw new InvalidInputException("no training samples");
     }
-    prepareTraining(rows(xs, 0, Math.min(rows, batch)), rows(ys, 0, Math.min(rows, batch)));
+    List<NpyArray> firstX = rows(xs, 0, Math.min(rows, batch));
+    List<NpyArray> firstY = rows(ys, 0, Math.min(rows, batch));
+    exclusive(() -> prepareTraining(firstX, firstY));
     History history = new History();
     stopTraining = false;
     java.util.Random rng = new java.util.Random(o.seed);
     for (Callback c : o.callbacks) {
       c.onTrainBegin(this);
     }
-    ProgressBar bar = new ProgressBar(System.out, steps);
+    try {
+      return epochs(xs, ys, sw, vx, vy, rows, batch, steps, rng, history, o);
+    } finally {
+      for (Callback c : o.callbacks) {
+        c.onTrainEnd(this);
+      }
+    }
+  }
+
+  private History epochs(List<NpyArray> xs, List<NpyArray> ys, NpyArray sw, List<NpyArray> vx,
+      List<NpyArray> vy, long rows, int batch, int steps, java.util.Random rng, History history,
+      FitOptions o) {
+    ProgressSink bar = !o.verbose ? ProgressSink.none()
+        : o.progress != null ? o.progress : ProgressSink.getDefault();
     for (int epoch = o.initialEpoch; epoch < o.epochs && !stopTraining; epoch++) {
       for (Callback c : o.callbacks) {
         c.onEpochBegin(this, epoch);
       }
-      if (o.verbose) {
-        bar.epochBegin(epoch, o.epochs);
-      }
+      bar.epochBegin(epoch, o.epochs, steps);
       int[] order = null;
       if (o.shuffle) {
         order = new int[(int) rows];
@@ -555,38 +687,40 @@ public final class KerasModel implements InferenceModel {
         List<NpyArray> by = order == null ? rows(ys, from, to) : take(ys, order, from, to);
         NpyArray bw = sw == null ? null : order == null ? sw.sliceRows(from, to)
             : sw.takeRows(order, from, to);
-        Trainer.StepResult r = trainer.step(true, bx, by, bw);
+        Trainer.StepResult r = exclusive(() -> trainer.step(true, bx, by, bw));
+        if (!Double.isFinite(r.loss())) {
+          // Keras's TerminateOnNaN prints "Batch N: Invalid loss, terminating training" and
+          // stops; the library prints nothing itself, so it says so in the exception
+          throw new NonFiniteLossException(source + ": epoch " + (epoch + 1) + ", batch " + s
+              + ": invalid loss " + r.loss() + ", training stopped (as Keras's TerminateOnNaN)."
+              + " The weights were updated by this batch and are not fit to be saved; lower the"
+              + " learning rate or check the data", epoch, s, r.loss(), history);
+        }
         agg.add(r);
         Map<String, Double> running = agg.result("");
         for (Callback c : o.callbacks) {
           c.onTrainBatchEnd(this, s, running);
         }
-        if (o.verbose) {
-          bar.update(s + 1, running);
-        }
+        bar.batchEnd(s + 1, steps, running);
       }
       Map<String, Double> logs = agg.result("");
       if (vx != null && vx.get(0).shape()[0] > 0) {
         logs.putAll(evaluate(castInputs(vx), vy, null, o.batchSize, "val_"));
       }
-      if (o.verbose) {
-        bar.epochEnd(logs);
-      }
+      bar.epochEnd(epoch, o.epochs, logs);
       for (Callback c : o.callbacks) {
         c.onEpochEnd(this, epoch, logs);
       }
       // last, as Keras's History callback: it sees what other callbacks added (learning_rate)
       history.add(epoch, logs);
     }
-    for (Callback c : o.callbacks) {
-      c.onTrainEnd(this);
-    }
     return history;
   }
 
   /** Replaces weight values (by variable path, as {@link #weightValues()} names them). */
   public void setWeightValues(Map<String, NpyArray> values) {
-    runtime.assign(values);
+    refuseConcurrentTraining("setWeightValues");
+    exclusive(() -> runtime.assign(values));
   }
 
   /**
@@ -595,6 +729,10 @@ public final class KerasModel implements InferenceModel {
    * and the optimizer's variables.
    */
   public ModelSpec toSpec() {
+    return exclusive(this::toSpecLocked);
+  }
+
+  private ModelSpec toSpecLocked() {
     if (spec == null || spec.modelConfig() == null) {
       throw new KerasBridgeException(source + ": the model has no Keras config to write");
     }
@@ -677,6 +815,10 @@ public final class KerasModel implements InferenceModel {
 
   /** Sets every stateful layer's state back to zeros. */
   public void resetStates() {
+    exclusive(this::resetStatesLocked);
+  }
+
+  private void resetStatesLocked() {
     List<Op> ops = new ArrayList<>();
     for (StatefulLayer s : root.statefulLayers()) {
       ops.addAll(s.resetOps());
@@ -717,8 +859,12 @@ public final class KerasModel implements InferenceModel {
       sh[0] = fixedBatch > 0 ? fixedBatch : -1;
       shapes.add(sh);
     }
-    Trace t = trace(shapes);
-    ensureWeightsLoaded();
+    Trace cached = shared(() -> traces.get(key(shapes)));
+    Trace t = cached != null && weightsLoaded ? cached : exclusive(() -> {
+      Trace tr = trace(shapes);
+      ensureWeightsLoaded();
+      return tr;
+    });
     List<Operand<TFloat32>> fetches = t.outputs();
     if (layerNames != null) {
       fetches = new ArrayList<>();
@@ -732,18 +878,25 @@ public final class KerasModel implements InferenceModel {
       }
     }
     List<Operand<TFloat32>> fetched = fetches;
-    return NpyArray.inBatches(cast, step, batch -> {
-      Map<Operand<?>, NpyArray> feeds = new LinkedHashMap<>();
-      for (int i = 0; i < batch.size(); i++) {
-        feeds.put(t.inputs().get(i), batch.get(i));
-      }
-      return runtime.run(feeds, fetched, t.updates());
-    });
+    java.util.function.Supplier<List<NpyArray>> work = () -> NpyArray.inBatches(cast, step,
+        batch -> {
+          Map<Operand<?>, NpyArray> feeds = new LinkedHashMap<>();
+          for (int i = 0; i < batch.size(); i++) {
+            feeds.put(t.inputs().get(i), batch.get(i));
+          }
+          return runtime.run(feeds, fetched, t.updates());
+        });
+    // a stateful layer's every call moves its state: one at a time
+    return root.statefulLayers().isEmpty() ? shared(work) : exclusive(work);
   }
 
   /** Keras's summary: one row per layer with its output shape and parameter count. */
   @Override
   public String summary() {
+    return shared(this::summaryLocked);
+  }
+
+  private String summaryLocked() {
     Map<String, Shape> shapes = traces.isEmpty() ? Map.of()
         : traces.values().iterator().next().layerShapes();
     List<String[]> rows = new ArrayList<>();
@@ -815,6 +968,10 @@ public final class KerasModel implements InferenceModel {
 
   /** Current weight values by variable path, in Keras's weight order. */
   public Map<String, NpyArray> weightValues() {
+    return shared(this::weightValuesLocked);
+  }
+
+  private Map<String, NpyArray> weightValuesLocked() {
     List<String> paths = new ArrayList<>();
     for (Weight w : root.weights()) {
       paths.add(w.variable().path());
@@ -824,6 +981,12 @@ public final class KerasModel implements InferenceModel {
 
   @Override
   public void close() {
-    runtime.close();
+    lock.writeLock().lock();
+    try {
+      closed = true;
+      runtime.close();
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 }

@@ -3,33 +3,36 @@ package org.kerasbridge.model;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
 
 /**
  * Keras-style progress: {@code Epoch 1/5}, then {@code 469/469 ━━━━━━━━━━━━━━━━━━━━ 3s 6ms/step -
  * accuracy: 0.9012 - loss: 0.3301 - val_loss: ...}. On a terminal the bar redraws in place; in a
  * log only the epoch's final line is written.
  */
-final class ProgressBar {
+final class ProgressBar implements ProgressSink {
   private static final int WIDTH = 20;
   private final PrintStream out;
   private final boolean interactive;
-  private final int steps;
+  private int steps;
   private long start;
   private long lastDraw;
 
-  ProgressBar(PrintStream out, int steps) {
+  ProgressBar(PrintStream out) {
     this.out = out;
-    this.steps = steps;
     this.interactive = System.console() != null;
   }
 
-  void epochBegin(int epoch, int epochs) {
+  @Override
+  public void epochBegin(int epoch, int epochs, int steps) {
+    this.steps = steps;
     out.println("Epoch " + (epoch + 1) + "/" + epochs);
     start = System.nanoTime();
     lastDraw = 0;
   }
 
-  void update(int step, Map<String, Double> logs) {
+  @Override
+  public void batchEnd(int step, int steps, Map<String, Double> logs) {
     if (!interactive) {
       return;
     }
@@ -38,23 +41,52 @@ final class ProgressBar {
       return;
     }
     lastDraw = now;
-    out.print("\r" + line(step, logs, now));
+    out.print("\r" + line(step, steps, logs, now - start));
     out.flush();
   }
 
-  void epochEnd(Map<String, Double> logs) {
-    String l = line(steps, logs, System.nanoTime());
+  @Override
+  public void epochEnd(int epoch, int epochs, Map<String, Double> logs) {
+    String l = line(steps, steps, logs, System.nanoTime() - start);
     out.print(interactive ? "\r" + l + "\n" : l + "\n");
     out.flush();
   }
 
-  private String line(int step, Map<String, Double> logs, long now) {
+  /** The SLF4J sink: one line per epoch, {@code Epoch 1/5: 469 steps, 3s 6ms/step - loss: ...}. */
+  static final class Logging implements ProgressSink {
+    private final Logger log;
+    private int steps;
+    private long start;
+
+    Logging(Logger log) {
+      this.log = log;
+    }
+
+    @Override
+    public void epochBegin(int epoch, int epochs, int steps) {
+      this.steps = steps;
+      start = System.nanoTime();
+    }
+
+    @Override
+    public void batchEnd(int step, int steps, Map<String, Double> logs) {}
+
+    @Override
+    public void epochEnd(int epoch, int epochs, Map<String, Double> logs) {
+      if (log.isInfoEnabled()) {
+        log.info("Epoch {}/{}: {}", epoch + 1, epochs,
+            line(steps, steps, logs, System.nanoTime() - start));
+      }
+    }
+  }
+
+  static String line(int step, int steps, Map<String, Double> logs, long nanos) {
     int width = String.valueOf(steps).length();
     int filled = steps == 0 ? WIDTH : (int) ((long) WIDTH * step / steps);
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "%" + width + "d/%d ", step, steps));
     b.append("━".repeat(filled)).append(" ".repeat(WIDTH - filled));
-    double seconds = (now - start) / 1e9;
+    double seconds = nanos / 1e9;
     b.append(String.format(Locale.ROOT, " %.0fs", Math.floor(seconds)));
     if (step > 0) {
       double perStep = seconds / step;

@@ -97,6 +97,12 @@ public final class Npy {
     String descr = find(DESCR, header, "descr", source);
     String fortran = find(FORTRAN, header, "fortran_order", source);
     String shapeText = find(SHAPE, header, "shape", source);
+    if (descr.replaceAll("[<>|=]", "").equals("O")) {
+      // numpy stores an object array as a pickle; np.load needs allow_pickle=True for it
+      throw bad(source, "dtype 'object' (" + descr + "): the array holds pickled Python objects,"
+          + " which KerasBridge never unpickles (numpy's allow_pickle is not emulated under any"
+          + " option); save a numeric array instead");
+    }
     DType dtype = DType.fromDescr(descr).orElseThrow(() -> bad(source, "dtype '" + descr
         + "' is not supported (expected one of <f4, <f8, <i4, <i8, |u1: little-endian"
         + " float32, float64, int32, int64 or uint8)"));

@@ -23,6 +23,10 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * The array is immutable: the buffer handed out is read-only.
  */
 public final class NpyArray {
+  static {
+    org.kerasbridge.graph.NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   private final DType dtype;
   private final long[] shape;
   private final ByteBuffer data;

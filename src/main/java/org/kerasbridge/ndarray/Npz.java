@@ -18,14 +18,63 @@ import org.kerasbridge.io.AtomicFiles;
 /**
  * numpy's {@code .npz}: a zip of {@code .npy} members, as {@code numpy.savez} writes it. Keys are
  * member names without the {@code .npy} suffix, in file order.
+ *
+ * <p>Reading counts the compressed bytes consumed and the bytes inflated: a member that inflates
+ * more than {@value #MAX_RATIO} times (after the first 4 MiB) is refused as a zip bomb, whatever
+ * its headers say ({@code numpy.savez} stores members uncompressed; {@code savez_compressed}
+ * deflates numbers far less than that).
  */
 public final class Npz {
   private Npz() {}
 
+  static final long MAX_RATIO = 100;
+  private static final long RATIO_GRACE = 4L << 20;
+
+  /** Counts the bytes read through it. */
+  private static final class Counting extends java.io.FilterInputStream {
+    long count;
+    private final Counting compressed;
+    private final String source;
+
+    Counting(InputStream in, Counting compressed, String source) {
+      super(in);
+      this.compressed = compressed;
+      this.source = source;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        add(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        add(n);
+      }
+      return n;
+    }
+
+    private void add(long n) {
+      count += n;
+      if (compressed != null && count > RATIO_GRACE
+          && count > MAX_RATIO * Math.max(1, compressed.count)) {
+        throw new InvalidInputException(source + ": inflates more than " + MAX_RATIO
+            + " times its compressed size (a zip bomb?)");
+      }
+    }
+  }
+
   public static Map<String, NpyArray> read(Path file) {
     Map<String, NpyArray> out = new LinkedHashMap<>();
-    try (InputStream raw = Files.newInputStream(file);
+    try (Counting raw = new Counting(Files.newInputStream(file), null, file.toString());
         ZipInputStream zip = new ZipInputStream(raw)) {
+      Counting inflated = new Counting(zip, raw, file.toString());
       ZipEntry e;
       while ((e = zip.getNextEntry()) != null) {
         String name = e.getName();
@@ -36,7 +85,7 @@ public final class Npz {
           throw new InvalidInputException(file + ": member '" + name + "' is not a .npy array");
         }
         String key = name.substring(0, name.length() - 4);
-        out.put(key, Npy.read(zip, file + "[" + name + "]"));
+        out.put(key, Npy.read(inflated, file + "[" + name + "]"));
       }
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(file + ": no such file");

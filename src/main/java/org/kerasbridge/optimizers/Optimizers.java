@@ -18,6 +18,12 @@ public final class Optimizers {
     if (n.isTextual()) {
       return create(n.asText(), (JsonNode) null);
     }
+    String custom = org.kerasbridge.io.KerasJson.codeReference(n);
+    if (custom != null) {
+      throw new UnsupportedFeatureException("optimizer '" + n.path("class_name").asText("")
+          + "' is " + custom + "; KerasBridge never imports or runs code named in a model file:"
+          + " compile with a built-in optimizer (fit --optimizer)");
+    }
     return create(n.path("class_name").asText(""), n.path("config"));
   }
 

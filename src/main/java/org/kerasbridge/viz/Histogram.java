@@ -1,14 +1,12 @@
 package org.kerasbridge.viz;
 
-import java.awt.BasicStroke;
-import java.awt.Graphics2D;
-import java.awt.geom.Path2D;
-import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.kerasbridge.ndarray.NpyArray;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One or more distributions as overlaid histograms over shared bins, e.g. the code activations
@@ -90,67 +88,63 @@ public final class Histogram extends Chart<Histogram> {
   }
 
   @Override
-  void draw(Graphics2D g, int width, int height) {
+  String defaultYLabel() {
+    return "count";
+  }
+
+  @Override
+  boolean fill(XYChart chart) {
     double low = lo;
     double high = hi;
     if (Double.isNaN(low)) {
-      double[] r = Ranges.of(series.stream().map(Series::values));
-      low = Double.isNaN(r[0]) ? 0 : r[0];
-      high = Double.isNaN(r[1]) ? 1 : r[1];
+      low = Double.POSITIVE_INFINITY;
+      high = Double.NEGATIVE_INFINITY;
+      for (Series s : series) {
+        for (double v : s.values()) {
+          if (Double.isFinite(v)) {
+            low = Math.min(low, v);
+            high = Math.max(high, v);
+          }
+        }
+      }
+      if (low > high) {
+        low = 0;
+        high = 1;
+      }
       if (high <= low) {
         low -= 0.5;
         high += 0.5;
       }
     }
     long[][] counts = counts(low, high);
-    long max = 1;
-    for (long[] c : counts) {
-      for (long v : c) {
-        max = Math.max(max, v);
-      }
-    }
-    Axes.Labels labels = labels("count");
-    Axes axes = Axes.layout(g, width, height, low, high, false, 0, max * 1.05, labels, 0);
-    axes.drawGrid(g);
     double binW = (high - low) / bins;
-    List<Legend.Entry> legend = new ArrayList<>();
+    // each distribution as a filled step outline over the bin edges: translucent, so overlapping
+    // distributions stay readable
     for (int k = 0; k < counts.length; k++) {
-      Path2D.Double outline = new Path2D.Double();
-      outline.moveTo(axes.px(low), axes.py(0));
+      double[] xs = new double[2 * bins + 2];
+      double[] ys = new double[2 * bins + 2];
+      xs[0] = low;
+      ys[0] = 0;
       for (int b = 0; b < bins; b++) {
-        double x0 = axes.px(low + b * binW);
-        double x1 = axes.px(low + (b + 1) * binW);
-        double y = axes.py(counts[k][b]);
-        g.setColor(Palette.withAlpha(Palette.color(k), 100));
-        g.fill(new Rectangle2D.Double(x0, y, x1 - x0, axes.py(0) - y));
-        outline.lineTo(x0, y);
-        outline.lineTo(x1, y);
+        xs[2 * b + 1] = low + b * binW;
+        ys[2 * b + 1] = counts[k][b];
+        xs[2 * b + 2] = low + (b + 1) * binW;
+        ys[2 * b + 2] = counts[k][b];
       }
-      outline.lineTo(axes.px(high), axes.py(0));
-      g.setColor(Palette.color(k));
-      g.setStroke(new BasicStroke(1.5f));
-      g.draw(outline);
+      xs[2 * bins + 1] = high;
+      ys[2 * bins + 1] = 0;
       String name = series.get(k).name();
-      if (!name.isEmpty()) {
-        legend.add(new Legend.Entry(name, Palette.color(k), Legend.Mark.BOX));
-      }
+      XYSeries s = chart.addSeries(name.isEmpty() ? "series " + k : name, xs, ys);
+      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
+      s.setMarker(SeriesMarkers.NONE);
+      s.setLineColor(Palette.color(k));
+      s.setFillColor(Palette.withAlpha(Palette.color(k), 100));
+      s.setLineWidth(1.5f);
+      s.setShowInLegend(!name.isEmpty());
     }
-    axes.drawFrame(g, labels, width);
-    double[] top = new double[bins];
-    Arrays.fill(top, axes.py(0));
-    for (long[] c : counts) {
-      for (int b = 0; b < bins; b++) {
-        top[b] = Math.min(top[b], axes.py(c[b]));
-      }
-    }
-    final double l = low;
-    Legend.drawInside(g, legend, axes.area, r -> {
-      int covered = 0;
-      for (int b = 0; b < bins; b++) {
-        double cx = axes.px(l + (b + 0.5) * binW);
-        covered += cx >= r.x && cx <= r.x + r.width && top[b] < r.y + r.height ? 1 : 0;
-      }
-      return covered;
-    });
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setXAxisMin(low);
+    chart.getStyler().setXAxisMax(high);
+    return !series.isEmpty();
   }
 }

@@ -103,8 +103,8 @@ public final class ImageGrid {
     }
     BufferedImage probe = Png.canvas(1, 1);
     Graphics2D pg = Png.graphics(probe);
-    FontMetrics lm = pg.getFontMetrics(Axes.LABEL_FONT);
-    FontMetrics tm = pg.getFontMetrics(Axes.TITLE_FONT);
+    FontMetrics lm = pg.getFontMetrics(Chart.LABEL_FONT);
+    FontMetrics tm = pg.getFontMetrics(Chart.TITLE_FONT);
     int labelW = 0;
     int cols = 0;
     int cellW = 0;
@@ -128,11 +128,11 @@ public final class ImageGrid {
     try {
       g.setColor(new Color(0x333333));
       if (!title.isEmpty()) {
-        g.setFont(Axes.TITLE_FONT);
+        g.setFont(Chart.TITLE_FONT);
         g.drawString(title, Math.max(GAP, (width - tm.stringWidth(title)) / 2),
             GAP + tm.getAscent());
       }
-      g.setFont(Axes.LABEL_FONT);
+      g.setFont(Chart.LABEL_FONT);
       for (int r = 0; r < rows.size(); r++) {
         Row row = rows.get(r);
         int y = titleH + GAP + r * (cellH + GAP);

@@ -1,13 +1,12 @@
 package org.kerasbridge.viz;
 
-import java.awt.BasicStroke;
-import java.awt.Graphics2D;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Path2D;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.kerasbridge.ndarray.NpyArray;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One or more named series as lines, e.g. {@code loss} and {@code val_loss} per epoch, or target
@@ -69,53 +68,90 @@ public final class LineChart extends Chart<LineChart> {
   }
 
   @Override
-  void draw(Graphics2D g, int width, int height) {
-    double[] xr = Ranges.of(series.stream().map(Series::xs));
-    double[] yr = Ranges.of(series.stream().map(Series::ys));
-    boolean integerX = series.stream().allMatch(s -> Ranges.allIntegers(s.xs()));
-    Axes.Labels labels = labels("");
-    Axes axes = Axes.layout(g, width, height, xr[0], xr[1], integerX, yr[0], yr[1], labels, 0);
-    axes.drawGrid(g);
-    g.setClip(axes.area.x - 4, axes.area.y - 4, axes.area.width + 9, axes.area.height + 9);
-    List<Legend.Entry> legend = new ArrayList<>();
-    for (int k = 0; k < series.size(); k++) {
-      Series s = series.get(k);
-      g.setColor(Palette.color(k));
-      g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-      Path2D.Double path = new Path2D.Double();
-      boolean pen = false;
-      for (int i = 0; i < s.xs().length; i++) {
-        if (!Double.isFinite(s.xs()[i]) || !Double.isFinite(s.ys()[i])) {
-          pen = false;
-          continue;
-        }
-        double px = axes.px(s.xs()[i]);
-        double py = axes.py(s.ys()[i]);
-        if (pen) {
-          path.lineTo(px, py);
-        } else {
-          path.moveTo(px, py);
-          pen = true;
-        }
-        if (s.xs().length <= MARKER_LIMIT) {
-          g.fill(new Ellipse2D.Double(px - 3, py - 3, 6, 6));
-        }
-      }
-      g.draw(path);
-      if (!s.name().isEmpty()) {
-        legend.add(new Legend.Entry(s.name(), Palette.color(k), Legend.Mark.LINE));
+  boolean fill(XYChart chart) {
+    boolean integerX = !series.isEmpty();
+    for (Series s : series) {
+      for (double x : s.xs()) {
+        integerX &= !Double.isFinite(x) || x == Math.rint(x);
       }
     }
-    g.setClip(null);
-    axes.drawFrame(g, labels, width);
-    Legend.drawInside(g, legend, axes.area, r -> {
-      int c = 0;
-      for (Series s : series) {
-        for (int i = 0; i < s.xs().length; i++) {
-          c += r.contains(axes.px(s.xs()[i]), axes.py(s.ys()[i])) ? 1 : 0;
+    if (integerX) {
+      chart.getStyler().setXAxisDecimalPattern("0"); // epochs and steps: no 1.5
+    } else {
+      niceXAxis(chart);
+    }
+    niceYLabels(chart);
+    boolean named = false;
+    for (int k = 0; k < series.size(); k++) {
+      Series s = series.get(k);
+      // non-finite values leave a gap: XChart breaks a line at NaN
+      double[] ys = s.ys().clone();
+      double[] xs = s.xs().clone();
+      for (int i = 0; i < ys.length; i++) {
+        if (!Double.isFinite(xs[i]) || !Double.isFinite(ys[i])) {
+          xs[i] = i > 0 ? xs[i - 1] : 0;
+          ys[i] = Double.NaN;
         }
       }
-      return c;
-    });
+      XYSeries xy = chart.addSeries(s.name().isEmpty() ? "series " + k : s.name(), xs, ys);
+      xy.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      xy.setLineWidth(2f);
+      xy.setMarker(s.xs().length <= MARKER_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+      xy.setShowInLegend(!s.name().isEmpty());
+      named |= !s.name().isEmpty();
+    }
+    chart.getStyler().setLegendVisible(named);
+    chart.getStyler().setMarkerSize(6);
+    return !series.isEmpty();
+  }
+
+  /**
+   * XChart starts its ticks at the data's minimum (x = 0.0625 for a first batch, 1.2732... for
+   * a time axis); bounds on a round step give round ticks, printed with as many decimals as the
+   * step needs.
+   */
+  private void niceXAxis(XYChart chart) {
+    double[] r = range(true);
+    if (!(r[1] > r[0])) {
+      return;
+    }
+    double step = niceStep(r[1] - r[0]);
+    chart.getStyler().setXAxisMin(Math.floor(r[0] / step) * step);
+    chart.getStyler().setXAxisMax(Math.ceil(r[1] / step) * step);
+    chart.getStyler().setXAxisDecimalPattern(pattern(step));
+  }
+
+  /** Y labels with the decimals a round step over the data needs ("0.08", not ".08"). */
+  private void niceYLabels(XYChart chart) {
+    double[] r = range(false);
+    if (r[1] > r[0]) {
+      chart.getStyler().setYAxisDecimalPattern(pattern(niceStep(r[1] - r[0])));
+    }
+  }
+
+  private double[] range(boolean x) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (double v : x ? s.xs() : s.ys()) {
+        if (Double.isFinite(v)) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+    }
+    return new double[] {min, max};
+  }
+
+  /** 1, 2 or 5 times a power of ten, about an eighth of {@code span}. */
+  private static double niceStep(double span) {
+    double raw = span / 8;
+    double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    return raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag : raw / mag <= 5 ? 5 * mag : 10 * mag;
+  }
+
+  private static String pattern(double step) {
+    int decimals = (int) Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    return decimals == 0 ? "#,##0" : "#,##0." + "0".repeat(decimals);
   }
 }

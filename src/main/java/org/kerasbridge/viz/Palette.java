@@ -19,4 +19,8 @@ final class Palette {
   static Color withAlpha(Color c, int alpha) {
     return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
   }
+
+  static Color[] tab10() {
+    return TAB10.clone();
+  }
 }

@@ -1,12 +1,14 @@
 package org.kerasbridge.viz;
 
-import java.awt.Graphics2D;
-import java.awt.geom.Ellipse2D;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.kerasbridge.ndarray.NpyArray;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * 2-D points coloured by an integer class, with a legend of the classes present: the latent space
@@ -79,41 +81,40 @@ public final class ScatterPlot extends Chart<ScatterPlot> {
   }
 
   @Override
-  void draw(Graphics2D g, int width, int height) {
+  boolean fill(XYChart chart) {
     TreeSet<Integer> present = new TreeSet<>();
-    classes.forEach(cs -> {
+    int total = 0;
+    for (int[] cs : classes) {
       for (int c : cs) {
         present.add(c);
       }
-    });
-    List<Legend.Entry> legend = new ArrayList<>();
-    for (int c : present) {
-      String name = c < classNames.size() ? classNames.get(c) : Integer.toString(c);
-      legend.add(new Legend.Entry(name, Palette.color(c), Legend.Mark.DOT));
+      total += cs.length;
     }
-    int legendW = legend.isEmpty() ? 0 : Legend.size(g, legend).width + 12;
-    double[] xr = Ranges.of(xs.stream());
-    double[] yr = Ranges.of(ys.stream());
-    Axes.Labels labels = labels("");
-    Axes axes = Axes.layout(g, width, height, xr[0], xr[1], false, yr[0], yr[1], labels,
-        legendW);
-    axes.drawGrid(g);
-    int total = xs.stream().mapToInt(a -> a.length).sum();
-    double r = total > 2000 ? 2 : 3;
-    g.setClip(axes.area);
-    for (int k = 0; k < xs.size(); k++) {
-      double[] x = xs.get(k);
-      double[] y = ys.get(k);
-      int[] c = classes.get(k);
-      for (int i = 0; i < x.length; i++) {
-        if (Double.isFinite(x[i]) && Double.isFinite(y[i])) {
-          g.setColor(Palette.withAlpha(Palette.color(c[i]), 170));
-          g.fill(new Ellipse2D.Double(axes.px(x[i]) - r, axes.py(y[i]) - r, 2 * r, 2 * r));
+    // one XChart series per class, drawn in class order
+    for (int c : present) {
+      List<Double> px = new ArrayList<>();
+      List<Double> py = new ArrayList<>();
+      for (int k = 0; k < xs.size(); k++) {
+        for (int i = 0; i < xs.get(k).length; i++) {
+          double x = xs.get(k)[i];
+          double y = ys.get(k)[i];
+          if (classes.get(k)[i] == c && Double.isFinite(x) && Double.isFinite(y)) {
+            px.add(x);
+            py.add(y);
+          }
         }
       }
+      if (px.isEmpty()) {
+        continue;
+      }
+      String name = c < classNames.size() ? classNames.get(c) : Integer.toString(c);
+      XYSeries s = chart.addSeries(name, px, py);
+      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      s.setMarker(SeriesMarkers.CIRCLE);
+      s.setMarkerColor(Palette.withAlpha(Palette.color(c), 200));
     }
-    g.setClip(null);
-    axes.drawFrame(g, labels, width);
-    Legend.draw(g, legend, axes.area.x + axes.area.width + 12, axes.area.y);
+    chart.getStyler().setMarkerSize(total > 2000 ? 5 : 7);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    return !present.isEmpty();
   }
 }

@@ -107,7 +107,8 @@ class CliTest {
     Run shape = run("predict", seed("mlp_classifier/saved_model").toString(), "--input",
         seed("mnist_cnn/input_0.npy").toString(), "--output", tmp.resolve("y.npy").toString());
     assertEquals(2, shape.code());
-    assertTrue(shape.err().contains("expects shape (None, 784)"), shape.err());
+    assertTrue(shape.err().contains("input 0 '"), shape.err());
+    assertTrue(shape.err().contains("expected float32 (None, 784)"), shape.err());
 
     Run missing = run("predict", tmp.resolve("nope").toString(), "--input", junk.toString(),
         "--output", tmp.resolve("y.npy").toString());

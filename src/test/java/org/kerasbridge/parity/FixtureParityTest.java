@@ -22,7 +22,8 @@ import org.kerasbridge.ndarray.NpyArray;
  * The parity promise: every fixture in models/ (seed models and per-layer cases), in every Keras
  * format it was written in (.keras, Keras 3 .h5, Keras-2-style .h5), loads into KerasBridge and
  * reproduces the outputs Python Keras computed, within the fixture's tolerance (1e-5). Stateful
- * fixtures also check a second call that carries the state forward.
+ * fixtures also check a second call that carries the state forward; fixtures with None
+ * dimensions check a second call on inputs of other sizes with the same loaded model.
  */
 class FixtureParityTest {
   private static final List<String> KERAS_FORMATS = List.of("model.keras", "model.h5",
@@ -55,7 +56,8 @@ class FixtureParityTest {
       List<NpyArray> got = m.predict(f.inputs(), 32);
       assertEquals(expected.size(), got.size(), "number of outputs");
       compare(f, file, "", got, expected);
-      if (f.json().has("stateful_sequence")) {
+      if (f.json().has("stateful_sequence") || f.json().has("second_probe")) {
+        // stateful: the states carry over; second_probe: the same model on inputs of other sizes
         List<NpyArray> second = m.predict(f.arrays("inputs2"), 32);
         compare(f, file, "second call ", second, f.arrays("outputs2"));
       }

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import org.kerasbridge.InvalidInputException;
 import org.kerasbridge.KerasBridgeException;
 import org.kerasbridge.UnsupportedFeatureException;
@@ -43,7 +39,7 @@ public final class KerasV3Reader {
   static final String CONFIG = "config.json";
   static final String METADATA = "metadata.json";
   static final String WEIGHTS = "model.weights.h5";
-  private static final long MAX_JSON_BYTES = 512L << 20;
+  private static final long MAX_JSON_BYTES = 64L << 20;
   private static final long MAX_IN_MEMORY_WEIGHTS = 1L << 30;
 
   private KerasV3Reader() {}
@@ -60,31 +56,24 @@ public final class KerasV3Reader {
       return readDirectory(path);
     }
     String where = path.toString();
-    try (ZipFile zip = new ZipFile(path.toFile())) {
-      String config = readText(zip, CONFIG, where, true);
-      String metadata = readText(zip, METADATA, where, false);
-      ZipEntry w = zip.getEntry(WEIGHTS);
+    KerasArchive.Limits limits = KerasArchive.Limits.defaults();
+    try (KerasArchive zip = KerasArchive.open(path, limits)) {
+      String config = readText(zip, CONFIG, where, true, limits);
+      String metadata = readText(zip, METADATA, where, false, limits);
+      ZipEntry w = zip.entry(WEIGHTS);
       if (w == null) {
-        throw missingWeights(where, entryNames(zip));
+        throw missingWeights(where, zip.entryNames(20));
       }
       Path tmp = null;
       try {
         HdfFile h5;
         if (w.getSize() >= 0 && w.getSize() <= MAX_IN_MEMORY_WEIGHTS) {
-          byte[] bytes;
-          try (InputStream in = zip.getInputStream(w)) {
-            bytes = in.readNBytes((int) MAX_IN_MEMORY_WEIGHTS + 1);
-          }
-          if (bytes.length > MAX_IN_MEMORY_WEIGHTS) {
-            throw new InvalidInputException(where + ": entry " + WEIGHTS + " is larger than its"
-                + " declared size");
-          }
+          // the declared size only chooses memory or disk; the bounded stream enforces it
+          byte[] bytes = zip.read(w, MAX_IN_MEMORY_WEIGHTS);
           h5 = Hdf5.open(bytes, where + "!" + WEIGHTS, "Keras 3 weights");
         } else {
           tmp = Files.createTempFile("kerasbridge-", ".weights.h5");
-          try (InputStream in = zip.getInputStream(w)) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-          }
+          zip.copy(w, tmp);
           h5 = Hdf5.open(tmp, "Keras 3 weights (" + where + "!" + WEIGHTS + ")");
         }
         try (h5) {
@@ -111,8 +100,8 @@ public final class KerasV3Reader {
 
   private static ModelSpec readDirectory(Path dir) {
     String where = dir.toString();
-    Path cfg = dir.resolve(CONFIG);
-    Path weights = dir.resolve(WEIGHTS);
+    Path cfg = inside(dir, CONFIG);
+    Path weights = inside(dir, WEIGHTS);
     if (!Files.isRegularFile(cfg)) {
       throw new InvalidInputException(where + ": directory has no " + CONFIG + " (expected an"
           + " unzipped Keras 3 model: config.json, metadata.json, model.weights.h5)");
@@ -120,7 +109,7 @@ public final class KerasV3Reader {
     if (!Files.isRegularFile(weights)) {
       throw missingWeights(where, List.of());
     }
-    Path meta = dir.resolve(METADATA);
+    Path meta = inside(dir, METADATA);
     try (HdfFile h5 = Hdf5.open(weights, "Keras 3 weights")) {
       return build(dir, ModelSpec.Format.KERAS_V3,
           Files.isRegularFile(meta) ? readSmall(meta) : null, readSmall(cfg), h5, where,
@@ -189,49 +178,60 @@ public final class KerasV3Reader {
     return m;
   }
 
-  private static String readText(ZipFile zip, String name, String where, boolean required)
-      throws IOException {
-    ZipEntry e = zip.getEntry(name);
+  private static String readText(KerasArchive zip, String name, String where,
+      boolean required, KerasArchive.Limits limits) throws IOException {
+    ZipEntry e = zip.entry(name);
     if (e == null) {
       if (required) {
         throw new InvalidInputException(where + ": .keras archive has no " + name + " (entries: "
-            + entryNames(zip) + "; expected config.json, metadata.json, model.weights.h5)");
+            + zip.entryNames(20) + "; expected config.json, metadata.json, model.weights.h5)");
       }
       return null;
     }
-    if (e.getSize() > MAX_JSON_BYTES) {
+    if (e.getSize() > limits.maxJsonBytes()) {
       throw new InvalidInputException(where + ": entry " + name + " declares " + e.getSize()
-          + " bytes, more than the " + MAX_JSON_BYTES + " a config may have");
+          + " bytes, more than the " + limits.maxJsonBytes() + " a config may have");
     }
-    try (InputStream in = zip.getInputStream(e)) {
-      byte[] b = in.readNBytes((int) MAX_JSON_BYTES + 1);
-      if (b.length > MAX_JSON_BYTES) {
-        throw new InvalidInputException(where + ": entry " + name + " is larger than "
-            + MAX_JSON_BYTES + " bytes");
+    return new String(zip.read(e, limits.maxJsonBytes()), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code dir/name}, refused when it resolves (through symbolic links, its own or a parent's)
+   * to a file outside {@code dir}: an unzipped model never makes KerasBridge read another file.
+   */
+  static Path inside(Path dir, String name) {
+    Path p = dir.resolve(name).normalize();
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return p;
+    }
+    try {
+      Path root = dir.toRealPath();
+      Path real = p.toRealPath();
+      if (!real.startsWith(root)) {
+        throw new InvalidInputException(dir + ": " + name + " resolves to " + real + ", outside"
+            + " the model directory; refusing to follow a link out of an unzipped .keras");
       }
-      return new String(b, StandardCharsets.UTF_8);
+      return real;
+    } catch (IOException e) {
+      throw new InvalidInputException(dir + ": cannot resolve " + name + ": " + e, e);
     }
   }
 
   private static String readSmall(Path p) {
     try {
-      if (Files.size(p) > MAX_JSON_BYTES) {
+      byte[] b;
+      try (java.io.InputStream in = Files.newInputStream(p)) {
+        // bounded whatever the file claims to be (a FIFO or a device has no size)
+        b = in.readNBytes((int) MAX_JSON_BYTES + 1);
+      }
+      if (b.length > MAX_JSON_BYTES) {
         throw new InvalidInputException(p + ": larger than " + MAX_JSON_BYTES
             + " bytes, too large for a model config");
       }
-      return Files.readString(p, StandardCharsets.UTF_8);
+      return new String(b, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new InvalidInputException(p + ": cannot read the config JSON: " + e, e);
     }
-  }
-
-  private static List<String> entryNames(ZipFile zip) {
-    List<String> names = new ArrayList<>();
-    Enumeration<? extends ZipEntry> en = zip.entries();
-    while (en.hasMoreElements() && names.size() < 20) {
-      names.add(en.nextElement().getName());
-    }
-    return names;
   }
 
   private static KerasBridgeException missingWeights(String where, List<String> entries) {

@@ -46,8 +46,9 @@ public final class KerasV3Writer {
 
   /** Writes the archive to {@code file} (not atomically: {@link #write} wraps this). */
   static void writeTo(KerasExport export, Path file) throws IOException {
-    Path weights = Files.createTempFile(file.toAbsolutePath().getParent(),
-        "." + file.getFileName() + ".", ".weights.h5");
+    // beside the (temporary) archive, named after it: AtomicFiles recognizes both if killed
+    Path weights = Files.createFile(file.toAbsolutePath().resolveSibling(file.getFileName()
+        + ".weights.h5"));
     try {
       weightsFile(export).write(weights);
       ObjectNode meta = KerasJson.nodes().objectNode();

@@ -151,6 +151,17 @@ final class V3WeightLayout {
       }
       return new Child("backward_layer", bwd);
     }
+    if (cls.equals("StackedRNNCells")) {
+      // the cells list: Keras saves a list by snake_case class name, made unique in order
+      List<JsonNode> cells = new ArrayList<>();
+      cfg.path("cells").forEach(cells::add);
+      List<String> names = V3WeightStore.containerNames(cells);
+      for (int i = 0; i < cells.size(); i++) {
+        if (childName.equals(cells.get(i).path("config").path("name").asText())) {
+          return new Child("cells/" + names.get(i), cells.get(i));
+        }
+      }
+    }
     if (CELL_OWNERS.contains(cls)) {
       JsonNode cell = cfg.path("cell");
       return new Child("cell", cell.isObject() && cell.has("class_name") ? cell : entry);

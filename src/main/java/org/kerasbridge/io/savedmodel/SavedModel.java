@@ -31,8 +31,17 @@ import org.tensorflow.proto.TensorShapeProto;
  * with no positional order, so positional inputs and outputs are taken in natural name order
  * ({@code output_2} before {@code output_10}); Keras's {@code model.export} names outputs
  * {@code output_0, output_1, ...}, so this is Keras's output order.
+ *
+ * <p>Threads: {@link #predict} may be called from many threads at once; see there.
+ *
+ * <p>Before TensorFlow loads the graph (which runs its restore and init ops), ops that touch files
+ * or call out of TensorFlow are refused ({@link GraphVetting}).
  */
 public final class SavedModel implements InferenceModel {
+  static {
+    org.kerasbridge.graph.NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   public static final String DEFAULT_SIGNATURE = "serving_default";
 
   /** A signature's key, method and ordered inputs and outputs, with their graph tensor names. */
@@ -88,6 +97,7 @@ public final class SavedModel implements InferenceModel {
     if (!isSavedModel(dir)) {
       throw new InvalidInputException(dir + ": no saved_model.pb; not a SavedModel directory");
     }
+    GraphVetting.check(dir);
     Devices.Placement placement = Devices.place(device);
     SavedModelBundle bundle;
     try {
@@ -125,20 +135,34 @@ public final class SavedModel implements InferenceModel {
     return active.outputs();
   }
 
+  /**
+   * Runs the active signature. Thread-safe: any number of threads may predict at once (one
+   * TensorFlow session runs the calls concurrently, with results equal to serial calls);
+   * {@link #close} waits for them, and a call after it fails with a
+   * {@link org.kerasbridge.model.ConcurrentUseException}. An export with state variables
+   * (a stateful RNN) continues its state on every call, so concurrent calls to one make no sense.
+   */
   @Override
   public List<NpyArray> predict(List<NpyArray> inputs, int batchSize) {
-    List<TensorSpec> specs = active.inputs();
-    if (inputs.size() != specs.size()) {
-      throw new InvalidInputException(dir + ": signature '" + active.key() + "' takes "
-          + specs.size() + " input(s) " + specs.stream().map(TensorSpec::name).toList()
-          + ", got " + inputs.size());
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new org.kerasbridge.model.ConcurrentUseException(dir + ": the model is closed");
+      }
+      return predictOpen(inputs, batchSize);
+    } finally {
+      lock.readLock().unlock();
     }
+  }
+
+  private List<NpyArray> predictOpen(List<NpyArray> inputs, int batchSize) {
+    List<TensorSpec> specs = active.inputs();
     if (batchSize < 1) {
       throw new InvalidInputException("batch size must be >= 1, got " + batchSize);
     }
-    for (int i = 0; i < specs.size(); i++) {
-      specs.get(i).check(inputs.get(i), dir + " signature '" + active.key() + "'");
-    }
+    // no cast: a signature takes exactly its dtypes, as TF Serving does
+    org.kerasbridge.model.InputCheck.check(dir + " signature '" + active.key() + "'", specs,
+        inputs, false, "input");
     // Split into batches only when every input and every output of known rank has a free batch
     // dimension: a stateful export (fixed-size state) declares a fixed output batch.
     boolean batchable = !specs.isEmpty() && specs.stream()
@@ -209,9 +233,21 @@ public final class SavedModel implements InferenceModel {
     return b.toString();
   }
 
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private boolean closed;
+
   @Override
   public void close() {
-    bundle.close();
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        bundle.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   static List<SignatureInfo> readSignatures(MetaGraphDef meta, Path dir) {

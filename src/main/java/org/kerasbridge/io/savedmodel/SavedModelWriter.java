@@ -61,6 +61,10 @@ import org.tensorflow.types.family.TType;
  * the model.
  */
 public final class SavedModelWriter {
+  static {
+    org.kerasbridge.graph.NativeLogging.configure(); // before any TensorFlow native loads
+  }
+
   public static final String METHOD = "tensorflow/serving/predict";
 
   private SavedModelWriter() {}

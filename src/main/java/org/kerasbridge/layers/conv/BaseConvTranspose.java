@@ -100,6 +100,7 @@ public abstract class BaseConvTranspose extends SpatialConv {
   }
 
   /** The output length on {@code axis} for input length {@code n} (-1 when unknown). */
+  @Override
   public long outputLength(int axis, long n) {
     return n < 0 ? -1 : n * window.strides()[axis] + offset(axis);
   }

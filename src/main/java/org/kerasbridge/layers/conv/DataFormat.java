@@ -65,6 +65,21 @@ public enum DataFormat {
     return out;
   }
 
+  /** {@code s} with its spatial dimensions replaced by {@code spatial}. */
+  public Shape withSpatial(Shape s, long[] spatial) {
+    long[] a = s.asArray();
+    int first = channelsFirst() ? 2 : 1;
+    System.arraycopy(spatial, 0, a, first, spatial.length);
+    return Shape.of(a);
+  }
+
+  /** {@code s} with its channel dimension replaced by {@code channels}. */
+  public Shape withChannels(Shape s, long channels) {
+    long[] a = s.asArray();
+    a[channelAxis(a.length)] = channels;
+    return Shape.of(a);
+  }
+
   /** {@code (batch, channels, spatial...)} to {@code (batch, spatial..., channels)}; else x. */
   public Operand<TFloat32> toChannelsLast(Ops tf, Operand<TFloat32> x) {
     if (!channelsFirst()) {

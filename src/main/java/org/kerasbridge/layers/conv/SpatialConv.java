@@ -129,4 +129,21 @@ public abstract class SpatialConv extends SingleInputLayer {
   public DataFormat dataFormat() {
     return dataFormat;
   }
+
+  /** The output length on spatial {@code axis} for input length {@code n} (-1 stays -1). */
+  public long outputLength(int axis, long n) {
+    return window.outputLength(axis, n);
+  }
+
+  /** Keras: each spatial length through the window, and the output channels. */
+  @Override
+  protected final Shape computeOutputShape(Shape in) {
+    long[] sp = dataFormat.spatial(in);
+    for (int i = 0; i < sp.length; i++) {
+      sp[i] = outputLength(i, sp[i]);
+    }
+    long ch = dataFormat.channels(in);
+    return dataFormat.withChannels(dataFormat.withSpatial(in, sp),
+        ch < 0 ? -1 : outputChannels(ch));
+  }
 }

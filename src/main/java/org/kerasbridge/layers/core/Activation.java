@@ -5,6 +5,7 @@ import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.SingleInputLayer;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -26,5 +27,11 @@ public final class Activation extends SingleInputLayer {
   @Override
   protected boolean supportsMasking() {
     return true;
+  }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
   }
 }

@@ -1,5 +1,6 @@
 package org.kerasbridge.layers.core;
 
+import org.kerasbridge.layers.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.kerasbridge.activations.Activation;
@@ -90,5 +91,11 @@ public final class Dense extends SingleInputLayer {
 
   public int units() {
     return units;
+  }
+
+  /** Keras: the input's shape with the last dimension replaced by {@code units}. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return Shapes.withLast(in, units);
   }
 }

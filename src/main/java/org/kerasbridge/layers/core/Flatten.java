@@ -46,4 +46,14 @@ public final class Flatten extends SingleInputLayer {
     // the batch dimension stays dynamic; the rest is static when known, else inferred
     return tf.reshape(x, Shapes.batchAnd(tf, x, rank < 2 ? 1 : flat));
   }
+
+  /** Keras: {@code (batch, product of the other dimensions)}, None if any of them is None. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    long flat = 1;
+    for (int i = 1; i < in.numDimensions(); i++) {
+      flat = Shapes.times(flat, in.size(i));
+    }
+    return Shape.of(in.size(0), flat);
+  }
 }

@@ -1,5 +1,6 @@
 package org.kerasbridge.layers.core;
 
+import org.tensorflow.ndarray.Shape;
 import java.util.List;
 import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.Layer;
@@ -69,5 +70,11 @@ public final class InputLayer extends Layer {
   protected List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> inputs,
       CallContext ctx) {
     throw new IllegalStateException("InputLayer is never called");
+  }
+
+  /** An input is its own output. */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    return inputShapes;
   }
 }

@@ -102,4 +102,10 @@ public final class PReLU extends SingleInputLayer {
     return alphaRegularizer == null || alpha == null ? List.of()
         : List.of(new RegularizedWeight(alpha, alphaRegularizer));
   }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
+  }
 }

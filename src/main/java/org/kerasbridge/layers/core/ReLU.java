@@ -5,6 +5,7 @@ import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.SingleInputLayer;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -12,7 +13,7 @@ import org.tensorflow.types.TFloat32;
  * {@code ReLU(max_value, negative_slope, threshold)}, elementwise on any shape:
  * <pre>
  *   f(x) = max_value                          if x >= max_value
- *   f(x) = x                                  if threshold < x < max_value
+ *   f(x) = x                                  if threshold &lt; x &lt; max_value
  *   f(x) = negative_slope * (x - threshold)   otherwise
  * </pre>
  * computed with Keras 3's exact op sequence ({@link Activations#relu}). Keras rejects a negative
@@ -55,5 +56,11 @@ public final class ReLU extends SingleInputLayer {
   @Override
   protected boolean supportsMasking() {
     return true;
+  }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
   }
 }

@@ -8,6 +8,7 @@ import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.Shapes;
 import org.kerasbridge.layers.SingleInputLayer;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceMax;
 import org.tensorflow.op.core.ReduceSum;
@@ -106,5 +107,11 @@ public final class Softmax extends SingleInputLayer {
   @Override
   protected boolean supportsMasking() {
     return true;
+  }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
   }
 }

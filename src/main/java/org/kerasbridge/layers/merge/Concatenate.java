@@ -1,5 +1,6 @@
 package org.kerasbridge.layers.merge;
 
+import org.kerasbridge.layers.Shapes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -106,5 +107,16 @@ public final class Concatenate extends Merge {
       result.add(out);
     }
     return result;
+  }
+
+  /** Keras: the first input's shape, with the sum of the sizes along {@code axis}. */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> shapes) {
+    long[] out = shapes.get(0).asArray();
+    int a = axis < 0 ? axis + out.length : axis;
+    for (int i = 1; i < shapes.size(); i++) {
+      out[a] = Shapes.plus(out[a], shapes.get(i).size(a));
+    }
+    return List.of(Shape.of(out));
   }
 }

@@ -217,4 +217,30 @@ public final class Dot extends Merge {
     }
     return out;
   }
+
+  /**
+   * Keras: {@code x}'s shape without its summed axis, then {@code y}'s without its batch and
+   * summed axes; {@code (batch, 1)} when that leaves one dimension.
+   */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> shapes) {
+    long[] s1 = shapes.get(0).asArray();
+    long[] s2 = shapes.get(1).asArray();
+    int[] a = resolve(s1.length, s2.length);
+    List<Long> out = new java.util.ArrayList<>();
+    for (int i = 0; i < s1.length; i++) {
+      if (i != a[0]) {
+        out.add(s1[i]);
+      }
+    }
+    for (int i = 1; i < s2.length; i++) {
+      if (i != a[1]) {
+        out.add(s2[i]);
+      }
+    }
+    if (out.size() == 1) {
+      out.add(1L);
+    }
+    return List.of(Shape.of(out.stream().mapToLong(Long::longValue).toArray()));
+  }
 }

@@ -55,7 +55,7 @@ public abstract class Merge extends Layer {
   }
 
   /** Keras's {@code Merge.build}: one batch size, and shapes that broadcast elementwise. */
-  protected final void checkElementwiseShapes(List<Shape> shapes) {
+  protected final long[] checkElementwiseShapes(List<Shape> shapes) {
     if (shapes.isEmpty()) {
       throw new KerasBridgeException(config.where() + " must be called on a list of at least"
           + " one input");
@@ -75,6 +75,19 @@ public abstract class Merge extends Layer {
     for (int i = 1; i < shapes.size(); i++) {
       out = broadcast(out, tail(shapes.get(i)), shapes);
     }
+    long[] full = new long[out.length + 1];
+    full[0] = batches.size() == 1 ? batches.iterator().next() : -1;
+    System.arraycopy(out, 0, full, 1, out.length);
+    return full;
+  }
+
+  /**
+   * Keras's {@code Merge.compute_output_shape}: the inputs' non-batch shapes broadcast (None
+   * where either is None), after the one known batch size.
+   */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    return List.of(Shape.of(checkElementwiseShapes(inputShapes)));
   }
 
   private long[] broadcast(long[] a, long[] b, List<Shape> all) {

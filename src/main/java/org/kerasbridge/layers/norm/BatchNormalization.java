@@ -264,4 +264,10 @@ public final class BatchNormalization extends SingleInputLayer {
   public double epsilon() {
     return epsilon;
   }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
+  }
 }

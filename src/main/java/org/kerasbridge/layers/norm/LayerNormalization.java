@@ -167,4 +167,10 @@ public final class LayerNormalization extends SingleInputLayer {
   public double epsilon() {
     return epsilon;
   }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
+  }
 }

@@ -102,4 +102,16 @@ abstract class OpLayer extends Layer {
   static int positive(int axis, int rank) {
     return axis < 0 ? axis + rank : axis;
   }
+
+  /**
+   * The op's shape rule. These ops (comparisons, logical ops, casts, expand_dims, squeeze,
+   * reductions and concatenation over constant axes) compute no shape at run time, and TF's static
+   * shape inference applies the same NumPy rules Keras's {@code compute_output_spec} does, so
+   * the graph's own static shape is the Keras one: no further dimensions are stated here.
+   */
+  @Override
+  public final List<org.tensorflow.ndarray.Shape> computeOutputShape(
+      List<org.tensorflow.ndarray.Shape> inputShapes) {
+    return List.of(org.tensorflow.ndarray.Shape.unknown());
+  }
 }

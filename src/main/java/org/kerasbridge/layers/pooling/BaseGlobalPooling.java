@@ -44,4 +44,15 @@ public abstract class BaseGlobalPooling extends SingleInputLayer {
 
   @Override
   protected abstract Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx);
+
+  /** Keras: {@code (batch, channels)}, or with keepdims the spatial dimensions set to 1. */
+  @Override
+  protected final Shape computeOutputShape(Shape in) {
+    if (keepdims) {
+      long[] ones = new long[rank];
+      java.util.Arrays.fill(ones, 1);
+      return dataFormat.withSpatial(in, ones);
+    }
+    return Shape.of(in.size(0), dataFormat.channels(in));
+  }
 }

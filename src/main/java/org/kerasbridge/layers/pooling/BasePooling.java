@@ -71,4 +71,14 @@ public abstract class BasePooling extends SingleInputLayer {
   public DataFormat dataFormat() {
     return dataFormat;
   }
+
+  /** Keras: each spatial length through the pooling window; channels unchanged. */
+  @Override
+  protected final Shape computeOutputShape(Shape in) {
+    long[] sp = dataFormat.spatial(in);
+    for (int i = 0; i < sp.length; i++) {
+      sp[i] = window.outputLength(i, sp[i]);
+    }
+    return dataFormat.withSpatial(in, sp);
+  }
 }

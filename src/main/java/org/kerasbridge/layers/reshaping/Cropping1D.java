@@ -1,5 +1,6 @@
 package org.kerasbridge.layers.reshaping;
 
+import org.kerasbridge.layers.Shapes;
 import org.kerasbridge.ShapeMismatchException;
 import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.LayerConfig;
@@ -39,5 +40,11 @@ public final class Cropping1D extends SingleInputLayer {
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
     return Crop.apply(tf, x, new int[][] {{0, 0}, cropping, {0, 0}});
+  }
+
+  /** Keras: the steps minus both croppings (None stays None). */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return Shapes.with(in, 1, Shapes.plus(in.size(1), -cropping[0] - cropping[1]));
   }
 }

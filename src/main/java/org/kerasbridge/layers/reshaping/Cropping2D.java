@@ -48,4 +48,14 @@ public final class Cropping2D extends SingleInputLayer {
     all[first + 1] = cropping[1];
     return Crop.apply(tf, x, all);
   }
+
+  /** Keras: each spatial length minus its two croppings (None stays None). */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    long[] sp = dataFormat.spatial(in);
+    for (int i = 0; i < 2; i++) {
+      sp[i] = sp[i] < 0 ? -1 : sp[i] - cropping[i][0] - cropping[i][1];
+    }
+    return dataFormat.withSpatial(in, sp);
+  }
 }

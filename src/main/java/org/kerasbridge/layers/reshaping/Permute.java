@@ -57,4 +57,15 @@ public final class Permute extends SingleInputLayer {
     System.arraycopy(dims, 0, perm, 1, dims.length);
     return tf.linalg.transpose(x, tf.constant(perm));
   }
+
+  /** Keras: the batch dimension, then the input's dimensions in {@code dims} order. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    long[] out = new long[dims.length + 1];
+    out[0] = in.size(0);
+    for (int i = 0; i < dims.length; i++) {
+      out[i + 1] = in.size(dims[i]);
+    }
+    return Shape.of(out);
+  }
 }

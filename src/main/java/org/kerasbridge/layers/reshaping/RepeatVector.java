@@ -37,4 +37,10 @@ public final class RepeatVector extends SingleInputLayer {
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
     return Repeat.along(tf, tf.expandDims(x, tf.constant(1)), 1, n);
   }
+
+  /** Keras: {@code (batch, n, features)}. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return Shape.of(in.size(0), n, in.size(1));
+  }
 }

@@ -94,4 +94,26 @@ public final class Reshape extends SingleInputLayer {
     }
     return tf.reshape(x, Shapes.batchAnd(tf, x, t));
   }
+
+  /**
+   * Keras: {@code (batch, *target_shape)} with the -1 entry resolved from the input's size, or
+   * None when a non-batch input dimension is None.
+   */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    long size = 1;
+    for (int i = 1; i < in.numDimensions(); i++) {
+      size = Shapes.times(size, in.size(i));
+    }
+    long known = 1;
+    for (long d : target) {
+      known *= d == -1 ? 1 : d;
+    }
+    long[] out = new long[target.length + 1];
+    out[0] = in.size(0);
+    for (int i = 0; i < target.length; i++) {
+      out[i + 1] = target[i] != -1 ? target[i] : size < 0 ? -1 : size / known;
+    }
+    return Shape.of(out);
+  }
 }

@@ -1,5 +1,6 @@
 package org.kerasbridge.layers.reshaping;
 
+import org.kerasbridge.layers.Shapes;
 import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.SingleInputLayer;
@@ -37,5 +38,11 @@ public final class UpSampling1D extends SingleInputLayer {
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
     return Repeat.along(tf, x, 1, size);
+  }
+
+  /** Keras: the steps times {@code size} (None stays None). */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return Shapes.with(in, 1, Shapes.times(in.size(1), size));
   }
 }

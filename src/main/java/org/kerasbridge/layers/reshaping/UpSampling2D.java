@@ -134,4 +134,14 @@ public final class UpSampling2D extends SingleInputLayer {
             ScaleAndTranslate.kernelType(interpolation), ScaleAndTranslate.antialias(false));
     }
   }
+
+  /** Keras: each spatial length times its factor (None stays None). */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    long[] sp = dataFormat.spatial(in);
+    for (int i = 0; i < 2; i++) {
+      sp[i] = sp[i] < 0 ? -1 : sp[i] * size[i];
+    }
+    return dataFormat.withSpatial(in, sp);
+  }
 }

@@ -37,4 +37,12 @@ public final class ZeroPadding1D extends SingleInputLayer {
     p[dataFormat.channelsFirst() ? 2 : 1] = padding.clone();
     return tf.pad(x, tf.constant(p), tf.constant(0f));
   }
+
+  /** Keras: the steps plus both paddings (None stays None). */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    long[] sp = dataFormat.spatial(in);
+    sp[0] = sp[0] < 0 ? -1 : sp[0] + padding[0] + padding[1];
+    return dataFormat.withSpatial(in, sp);
+  }
 }

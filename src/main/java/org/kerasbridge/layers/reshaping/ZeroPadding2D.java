@@ -39,4 +39,14 @@ public final class ZeroPadding2D extends SingleInputLayer {
     p[first + 1] = padding[1].clone();
     return tf.pad(x, tf.constant(p), tf.constant(0f));
   }
+
+  /** Keras: each spatial length plus its two paddings (None stays None). */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    long[] sp = dataFormat.spatial(in);
+    for (int i = 0; i < 2; i++) {
+      sp[i] = sp[i] < 0 ? -1 : sp[i] + padding[i][0] + padding[i][1];
+    }
+    return dataFormat.withSpatial(in, sp);
+  }
 }

@@ -51,7 +51,7 @@ import org.tensorflow.types.family.TType;
  *       per-call masks as Keras does (with a different random stream).
  * </ul>
  */
-public abstract class BaseRnn extends Layer implements StatefulLayer {
+public abstract class BaseRnn extends Layer implements StatefulLayer, InitialStates {
   protected final RnnCell cell;
   private final boolean returnSequences;
   private final boolean returnState;
@@ -114,6 +114,11 @@ public abstract class BaseRnn extends Layer implements StatefulLayer {
     this.zeroOutputForMask = zero;
   }
 
+  @Override
+  public int stateCount() {
+    return cell.stateSizes().length;
+  }
+
   /** How many tensors a call returns: the output, then the states with return_state. */
   public int outputCount() {
     return 1 + (returnState ? cell.stateSizes().length : 0);
@@ -121,9 +126,18 @@ public abstract class BaseRnn extends Layer implements StatefulLayer {
 
   @Override
   protected void build(List<Shape> inputShapes) {
-    if (inputShapes.size() != 1) {
-      throw new KerasBridgeException(config.where() + " takes one input (initial states passed"
-          + " as extra inputs are not supported), got " + inputShapes.size());
+    int[] sizes = cell.stateSizes();
+    if (inputShapes.size() != 1 && inputShapes.size() != 1 + sizes.length) {
+      throw new KerasBridgeException(config.where() + " takes the sequence and optionally its "
+          + sizes.length + " initial state(s), got " + inputShapes.size() + " inputs");
+    }
+    for (int i = 1; i < inputShapes.size(); i++) {
+      Shape st = inputShapes.get(i);
+      if (st.isUnknown() || st.numDimensions() != 2
+          || st.size(1) >= 0 && st.size(1) != sizes[i - 1]) {
+        throw new ShapeMismatchException(config.where() + ": initial state " + (i - 1)
+            + " must have shape (batch, " + sizes[i - 1] + "), got " + Shapes.keras(st));
+      }
     }
     Shape s = inputShapes.get(0);
     if (s.numDimensions() != 3 || s.size(2) < 0) {
@@ -186,9 +200,23 @@ public abstract class BaseRnn extends Layer implements StatefulLayer {
           + " the graph, which supports at most " + MAX_STEPS + " steps");
     }
     int[] sizes = cell.stateSizes();
-    List<Operand<TFloat32>> states = initialStates(tf, x, sizes, ctx);
+    List<Operand<TFloat32>> states;
+    if (inputs.size() > 1) {
+      // given initial states replace the zeros (and, when stateful, the carried states)
+      states = new ArrayList<>();
+      for (Operand<? extends TType> st : inputs.subList(1, inputs.size())) {
+        states.add((Operand<TFloat32>) st);
+      }
+      if (stateful) {
+        initialStates(tf, x, sizes, ctx);
+      }
+    } else {
+      states = initialStates(tf, x, sizes, ctx);
+    }
     List<Operand<TFloat32>> xs = new ArrayList<>();
     tf.unstack(x, steps, Unstack.axis(1L)).forEach(xs::add);
+    // with initial states, the sequence's mask (Keras 2's mask[0]; a Keras 3 call with
+    // initial_state= gets none unless mask= was passed, see Functional)
     Operand<TBool> mask = ctx.mask(0);
     List<Operand<TBool>> ms = null;
     if (mask != null) {
@@ -304,5 +332,25 @@ public abstract class BaseRnn extends Layer implements StatefulLayer {
   @Override
   public List<Op> resetOps() {
     return resetOps;
+  }
+
+  /**
+   * Keras: {@code (batch, units)}, or {@code (batch, timesteps, units)} with return_sequences,
+   * then with return_state one {@code (batch, state_size)} per state. Initial states passed as
+   * extra inputs do not change the shapes.
+   */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    Shape in = inputShapes.get(0);
+    long batch = in.isUnknown() ? -1 : in.size(0);
+    long steps = in.isUnknown() || in.numDimensions() < 2 ? -1 : in.size(1);
+    List<Shape> out = new ArrayList<>();
+    out.add(returnSequences ? Shape.of(batch, steps, cell.units()) : Shape.of(batch, cell.units()));
+    if (returnState) {
+      for (int size : cell.stateSizes()) {
+        out.add(Shape.of(batch, size));
+      }
+    }
+    return out;
   }
 }

@@ -39,7 +39,7 @@ import org.tensorflow.types.family.TType;
  *       bidirectional/forward_lstm/lstm_cell/kernel} and so on.
  * </ul>
  */
-public final class Bidirectional extends Layer implements StatefulLayer {
+public final class Bidirectional extends Layer implements StatefulLayer, InitialStates {
   private final String mergeMode;
   private final BaseRnn forward;
   private final BaseRnn backward;
@@ -129,7 +129,17 @@ public final class Bidirectional extends Layer implements StatefulLayer {
   }
 
   @Override
+  public int stateCount() {
+    return forward.stateCount() + backward.stateCount();
+  }
+
+  @Override
   protected void build(List<Shape> inputShapes) {
+    if (inputShapes.size() != 1 && inputShapes.size() != 1 + stateCount()) {
+      throw new org.kerasbridge.KerasBridgeException(config.where() + " takes the sequence and"
+          + " optionally " + stateCount() + " initial states (the forward layer's, then the"
+          + " backward layer's), got " + inputShapes.size() + " inputs");
+    }
     forward.setPathPrefix(pathPrefix() + "/" + forward.name());
     backward.setPathPrefix(pathPrefix() + "/" + backward.name());
   }
@@ -137,10 +147,18 @@ public final class Bidirectional extends Layer implements StatefulLayer {
   @Override
   protected List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> inputs,
       CallContext ctx) {
+    // [x, *forward states, *backward states]: Keras splits the initial states in half
+    List<Operand<? extends TType>> fIn = new ArrayList<>(inputs.subList(0, 1));
+    List<Operand<? extends TType>> bIn = new ArrayList<>(inputs.subList(0, 1));
+    if (inputs.size() > 1) {
+      int half = (inputs.size() - 1) / 2;
+      fIn.addAll(inputs.subList(1, 1 + half));
+      bIn.addAll(inputs.subList(1 + half, inputs.size()));
+    }
     List<Operand<TFloat32>> y = forward.apply(tf.withSubScope(
-        GraphRuntime.opName(forward.name())), inputs, ctx);
+        GraphRuntime.opName(forward.name())), fIn, ctx);
     List<Operand<TFloat32>> yRev = backward.apply(tf.withSubScope(
-        GraphRuntime.opName(backward.name())), inputs, ctx);
+        GraphRuntime.opName(backward.name())), bIn, ctx);
     Operand<TFloat32> a = y.get(0);
     Operand<TFloat32> b = yRev.get(0);
     if (forward.returnSequences()) {
@@ -223,5 +241,29 @@ public final class Bidirectional extends Layer implements StatefulLayer {
     List<Op> all = new ArrayList<>();
     parts().forEach(l -> all.addAll(l.resetOps()));
     return all;
+  }
+
+  /**
+   * Keras: the forward layer's output shape, with the last dimension doubled for concat, twice
+   * for merge_mode None; then the forward and the backward states.
+   */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    List<Shape> f = forward.computeOutputShape(inputShapes.subList(0, 1));
+    List<Shape> b = backward.computeOutputShape(inputShapes.subList(0, 1));
+    List<Shape> out = new ArrayList<>();
+    Shape y = f.get(0);
+    if (mergeMode == null) {
+      out.add(y);
+      out.add(b.get(0));
+    } else if (mergeMode.equals("concat")) {
+      out.add(org.kerasbridge.layers.Shapes.withLast(y,
+          org.kerasbridge.layers.Shapes.plus(y.size(-1), b.get(0).size(-1))));
+    } else {
+      out.add(y);
+    }
+    out.addAll(f.subList(1, f.size()));
+    out.addAll(b.subList(1, b.size()));
+    return out;
   }
 }

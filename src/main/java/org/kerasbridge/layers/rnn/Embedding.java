@@ -123,4 +123,14 @@ public final class Embedding extends Layer {
   public boolean maskZero() {
     return maskZero;
   }
+
+  /** Keras: the ids' shape followed by {@code output_dim}. */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    Shape in = inputShapes.get(0);
+    if (in.isUnknown()) {
+      return List.of(Shape.unknown());
+    }
+    return List.of(in.append(outputDim));
+  }
 }

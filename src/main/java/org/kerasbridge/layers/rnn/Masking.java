@@ -6,6 +6,7 @@ import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.SingleInputLayer;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Any;
 import org.tensorflow.types.TBool;
@@ -43,5 +44,11 @@ public final class Masking extends SingleInputLayer {
     List<Operand<TBool>> out = new ArrayList<>();
     out.add(tf.any(tf.math.notEqual(x, tf.constant(maskValue)), tf.constant(-1)));
     return out;
+  }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  protected Shape computeOutputShape(Shape in) {
+    return in;
   }
 }

@@ -80,6 +80,24 @@ public abstract class RnnCell extends Layer {
     c.ignore("seed");
   }
 
+  /**
+   * A cell made of other cells ({@code StackedRNNCells}): no weights or arguments of its own;
+   * {@code units} is its output size.
+   */
+  protected RnnCell(LayerConfig c, String cellName, int units) {
+    super(c, false);
+    this.cellName = cellName;
+    this.units = units;
+    dropout = 0.0;
+    recurrentDropout = 0.0;
+    kernelInitializer = null;
+    recurrentInitializer = null;
+    biasInitializer = null;
+    kernelRegularizer = null;
+    recurrentRegularizer = null;
+    biasRegularizer = null;
+  }
+
   private static double clip(double rate) {
     return Math.min(1.0, Math.max(0.0, rate));
   }
@@ -168,6 +186,12 @@ public abstract class RnnCell extends Layer {
   @Override
   protected final List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> inputs,
       CallContext ctx) {
+    throw new UnsupportedOperationException(cellName + " is stepped by its RNN layer");
+  }
+
+  @Override
+  public final List<org.tensorflow.ndarray.Shape> computeOutputShape(
+      List<org.tensorflow.ndarray.Shape> inputShapes) {
     throw new UnsupportedOperationException(cellName + " is stepped by its RNN layer");
   }
 }

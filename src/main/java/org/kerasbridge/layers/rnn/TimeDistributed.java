@@ -138,4 +138,27 @@ public final class TimeDistributed extends Layer implements StatefulLayer {
   public List<Op> resetOps() {
     return inner instanceof StatefulLayer s ? s.resetOps() : List.of();
   }
+
+  /**
+   * Keras: the inner layer's output shape for {@code (batch, *input_shape[2:])}, with the
+   * timesteps put back at axis 1.
+   */
+  @Override
+  public List<Shape> computeOutputShape(List<Shape> inputShapes) {
+    Shape s = inputShapes.get(0);
+    long[] all = s.asArray();
+    long[] child = new long[all.length - 1];
+    child[0] = all[0];
+    System.arraycopy(all, 2, child, 1, all.length - 2);
+    Shape y = inner.computeOutputShape(List.of(Shape.of(child))).get(0);
+    if (y.isUnknown()) {
+      return List.of(y);
+    }
+    long[] ya = y.asArray();
+    long[] out = new long[ya.length + 1];
+    out[0] = all[0];
+    out[1] = all[1];
+    System.arraycopy(ya, 1, out, 2, ya.length - 1);
+    return List.of(Shape.of(out));
+  }
 }

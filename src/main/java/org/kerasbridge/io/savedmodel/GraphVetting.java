@@ -1,0 +1,95 @@
+package org.kerasbridge.io.savedmodel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.kerasbridge.InvalidInputException;
+import org.kerasbridge.UnsupportedFeatureException;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SavedModel;
+
+/**
+ * Reads {@code saved_model.pb} before TensorFlow loads it (loading already runs the graph's
+ * restore and init ops) and refuses a graph holding an op that touches the file system or the
+ * network other than through the checkpoint ops every SavedModel has ({@code SaveV2},
+ * {@code RestoreV2}, {@code MergeV2Checkpoints}): reading, writing or listing files, file-backed
+ * readers and datasets, summary writers, debug ops with URLs, {@code PrintV2} to a file, and
+ * Python callbacks. A model needs none of them to compute its outputs. The check covers the
+ * graph and every function in its library.
+ *
+ * <p>It is a deny list: it removes the obvious file primitives, not every conceivable misuse of
+ * a graph (the checkpoint ops themselves take a path). See the README's security model.
+ */
+final class GraphVetting {
+  /** Ops that read, write or list files, or call out of TensorFlow. */
+  static final Set<String> REFUSED = Set.of("ReadFile", "WriteFile", "MatchingFiles",
+      "ImmutableConst", "WholeFileReader", "WholeFileReaderV2", "TextLineReader",
+      "TextLineReaderV2", "TFRecordReader", "TFRecordReaderV2", "FixedLengthRecordReader",
+      "FixedLengthRecordReaderV2", "LMDBReader", "IdentityReader", "IdentityReaderV2",
+      "TextLineDataset", "TFRecordDataset", "TFRecordDatasetV2", "FixedLengthRecordDataset",
+      "FixedLengthRecordDatasetV2", "LMDBDataset", "ExperimentalLMDBDataset", "SqlDataset",
+      "ExperimentalSqlDataset", "CSVDataset", "CSVDatasetV2", "ExperimentalCSVDataset",
+      "MatchingFilesDataset", "ExperimentalMatchingFilesDataset", "DatasetToTFRecord",
+      "ExperimentalDatasetToTFRecord", "SaveDataset", "SaveDatasetV2", "LoadDataset",
+      "ExperimentalSaveDataset", "ExperimentalLoadDataset", "Save", "SaveSlices", "Restore",
+      "RestoreSlice", "WriteSummary", "WriteScalarSummary", "WriteHistogramSummary",
+      "WriteImageSummary", "WriteAudioSummary", "WriteGraphSummary", "WriteRawProtoSummary",
+      "CreateSummaryFileWriter", "CreateSummaryDbWriter", "ImportEvent", "DebugIdentity",
+      "DebugIdentityV2", "DebugIdentityV3", "DebugNanCount", "DebugNumericSummary",
+      "DebugNumericSummaryV2", "PyFunc", "PyFuncStateless", "EagerPyFunc",
+      "FileSystemSetConfiguration", "RecordInput");
+
+  private GraphVetting() {}
+
+  /** Refuses {@code dir/saved_model.pb} when it holds a refused op, naming every one. */
+  static void check(Path dir) {
+    Path pb = dir.resolve("saved_model.pb");
+    if (!Files.isRegularFile(pb)) {
+      return; // a .pbtxt SavedModel: TensorFlow parses it; nothing to vet here
+    }
+    SavedModel sm;
+    try (InputStream in = Files.newInputStream(pb)) {
+      sm = SavedModel.parseFrom(in);
+    } catch (IOException e) {
+      throw new InvalidInputException(pb + ": not a readable SavedModel protocol buffer: "
+          + e.getMessage(), e);
+    }
+    Set<String> found = new TreeSet<>();
+    for (MetaGraphDef mg : sm.getMetaGraphsList()) {
+      for (NodeDef n : mg.getGraphDef().getNodeList()) {
+        vet(n, "graph", found);
+      }
+      for (FunctionDef f : mg.getGraphDef().getLibrary().getFunctionList()) {
+        for (NodeDef n : f.getNodeDefList()) {
+          vet(n, "function '" + f.getSignature().getName() + "'", found);
+        }
+      }
+    }
+    if (!found.isEmpty()) {
+      List<String> items = new ArrayList<>(found);
+      throw new UnsupportedFeatureException(dir + ": the SavedModel's graph holds ops that"
+          + " touch files or run code outside TensorFlow, which KerasBridge does not load: "
+          + String.join("; ", items.subList(0, Math.min(20, items.size())))
+          + (items.size() > 20 ? "; ..." : ""), items);
+    }
+  }
+
+  private static void vet(NodeDef n, String where, Set<String> found) {
+    String op = n.getOp();
+    if (REFUSED.contains(op)) {
+      found.add(op + " (node '" + n.getName() + "' in " + where + ")");
+    } else if (op.equals("PrintV2") && n.containsAttr("output_stream")
+        && !n.getAttrOrThrow("output_stream").getS().toStringUtf8().startsWith("log")
+        && !n.getAttrOrThrow("output_stream").getS().toStringUtf8().startsWith("std")) {
+      found.add(op + " to '" + n.getAttrOrThrow("output_stream").getS().toStringUtf8()
+          + "' (node '" + n.getName() + "' in " + where + ")");
+    }
+  }
+}
