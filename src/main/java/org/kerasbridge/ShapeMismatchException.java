@@ -7,4 +7,8 @@ public class ShapeMismatchException extends InvalidInputException {
   public ShapeMismatchException(String message) {
     super(message);
   }
+
+  public ShapeMismatchException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -42,6 +42,8 @@ public final class GraphRuntime implements AutoCloseable {
   private boolean closed;
   private volatile org.tensorflow.proto.RunOptions runOptions;
   private volatile org.tensorflow.proto.RunMetadata lastMetadata;
+  private long variableBytes;
+  private String owner = "model";
 
   /**
    * A float32 variable with its load path. Computations read it through {@code read}, an
@@ -63,6 +65,16 @@ public final class GraphRuntime implements AutoCloseable {
     return tf;
   }
 
+  /** Names what this graph belongs to (a model file) in errors about its variables. */
+  public void describeAs(String owner) {
+    this.owner = owner;
+  }
+
+  /** Bytes of all variables created so far. */
+  public long variableBytes() {
+    return variableBytes;
+  }
+
   public Graph graph() {
     return graph;
   }
@@ -76,6 +88,21 @@ public final class GraphRuntime implements AutoCloseable {
     if (variables.containsKey(path)) {
       throw new KerasBridgeException("variable '" + path + "' already exists in this graph");
     }
+    // shapes come from model files: checked here, before TensorFlow sees them
+    for (long d : shape) {
+      if (d < 0) {
+        throw new org.kerasbridge.ShapeMismatchException(owner + ": variable '" + path
+            + "' would have shape " + java.util.Arrays.toString(shape) + "; every dimension must"
+            + " be known and non-negative (a weight shape depends on an input dimension the"
+            + " model does not fix)");
+      }
+    }
+    long bytes = org.kerasbridge.MemoryLimit.sizeOf(shape, 4);
+    long total = bytes < 0 || variableBytes + bytes < 0 ? -1 : variableBytes + bytes;
+    org.kerasbridge.MemoryLimit.check(total, owner + ": the model's variables (at least "
+        + (variables.size() + 1) + ", up to '" + path + "' of shape "
+        + java.util.Arrays.toString(shape) + ")");
+    variableBytes = total;
     Ops s = scoped(tf, path);
     Variable<TFloat32> v = s.withName("var").variable(Shape.of(shape), TFloat32.class);
     Placeholder<TFloat32> p = s.withName("value").placeholder(TFloat32.class,

@@ -17,15 +17,24 @@ import org.kerasbridge.InvalidInputException;
  * just a string here).
  */
 public final class KerasJson {
+  /** Longest string a config may hold: a Lambda layer's bytecode string fits many times over. */
+  public static final int MAX_STRING_LENGTH = 64 << 20;
+
   /**
-   * The shared mapper; thread-safe. Non-finite numbers are accepted, and the default limits on
-   * string length and nesting are raised: a Lambda layer's bytecode string or a deep nested model
-   * is legitimate content.
+   * Deepest nesting a config may have. Each nested model adds about four levels, so real configs
+   * stay far below; the limit keeps every recursive walk of a config (normalizing, translating,
+   * copying) far from the stack's end.
+   */
+  public static final int MAX_NESTING_DEPTH = 1_000;
+
+  /**
+   * The shared mapper; thread-safe. Non-finite numbers are accepted; strings and nesting are held
+   * to {@link #MAX_STRING_LENGTH} and {@link #MAX_NESTING_DEPTH}.
    */
   public static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .streamReadConstraints(StreamReadConstraints.builder()
-              .maxStringLength(Integer.MAX_VALUE / 2).maxNestingDepth(10_000).build())
+              .maxStringLength(MAX_STRING_LENGTH).maxNestingDepth(MAX_NESTING_DEPTH).build())
           .build())
       .build();
 

@@ -56,6 +56,24 @@ public final class ModelFiles {
    *     content KerasBridge cannot represent
    */
   public static ModelSpec read(Path path) {
+    try {
+      return readChecked(path);
+    } catch (StackOverflowError e) {
+      throw tooDeep(path, e);
+    }
+  }
+
+  /**
+   * A structure deep enough to exhaust the stack (nested JSON, HDF5 groups or B-trees that jHDF
+   * follows recursively) is refused like any malformed file; the readers' own limits (JSON depth,
+   * {@link Hdf5#MAX_DEPTH}) catch the usual cases first.
+   */
+  private static InvalidInputException tooDeep(Path path, StackOverflowError e) {
+    return new InvalidInputException(path + ": the file's structure is nested too deeply to read"
+        + " (cyclic or extremely deep HDF5 links or JSON); not a Keras model file", e);
+  }
+
+  private static ModelSpec readChecked(Path path) {
     if (!Files.exists(path)) {
       throw new InvalidInputException(path + ": no such file or directory");
     }
@@ -128,6 +146,14 @@ public final class ModelFiles {
    * none into either file; the Keras 3 weights layout itself then says the model is Keras 3).
    */
   public static ModelSpec read(Path weightsH5, Path configJson) {
+    try {
+      return readChecked(weightsH5, configJson);
+    } catch (StackOverflowError e) {
+      throw tooDeep(weightsH5, e);
+    }
+  }
+
+  private static ModelSpec readChecked(Path weightsH5, Path configJson) {
     for (Path p : List.of(weightsH5, configJson)) {
       if (!Files.isRegularFile(p)) {
         throw new InvalidInputException(p + ": no such file");

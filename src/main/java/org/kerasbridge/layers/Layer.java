@@ -152,11 +152,27 @@ public abstract class Layer {
       shapes.add(x.shape());
     }
     if (!built) {
-      build(shapes);
+      try {
+        build(shapes);
+      } catch (IndexOutOfBoundsException e) {
+        // a build() reading a dimension the input does not have: a rank the file got wrong
+        throw new org.kerasbridge.ShapeMismatchException(config.problems().source() + ": "
+            + config.where() + ": input shape(s) " + shapes
+            + " have too few dimensions for this layer", e);
+      }
       built = true;
       bindOwnWeights(ctx);
     }
-    List<Operand<TFloat32>> out = Shapes.withStaticShapes(tf, this, call(tf, in, ctx),
+    List<Operand<TFloat32>> called;
+    try {
+      called = call(tf, in, ctx);
+    } catch (IndexOutOfBoundsException e) {
+      // a call() reading an input or argument the file's node does not supply
+      throw new org.kerasbridge.ShapeMismatchException(config.problems().source() + ": "
+          + config.where() + ": called with " + in.size() + " input(s) of shape(s) " + shapes
+          + ", fewer inputs, arguments or dimensions than it needs", e);
+    }
+    List<Operand<TFloat32>> out = Shapes.withStaticShapes(tf, this, called,
         computeOutputShape(shapes));
     if (activityRegularizer != null) {
       for (Operand<TFloat32> y : out) {

@@ -118,6 +118,59 @@ public final class LayerConfig {
     return getInt(key, 1);
   }
 
+  /**
+   * A positive whole number such as {@code units}, {@code filters} or {@code output_dim}: zero,
+   * negative, fractional, non-numeric or larger-than-int values are reported (naming the layer,
+   * the argument and what was expected) and {@code dflt} is returned to keep reading, so no such
+   * value ever reaches a TensorFlow op.
+   */
+  public int getPositiveInt(String key, int dflt) {
+    JsonNode n = node(key);
+    if (n == null) {
+      return dflt;
+    }
+    if (!isWholeNumber(n) || n.asLong() < 1) {
+      unsupported(key, n, "a positive whole number");
+      return dflt;
+    }
+    return n.asInt();
+  }
+
+  /** A required positive whole number; absence is reported and {@code 1} returned. */
+  public int requirePositiveInt(String key) {
+    if (!has(key)) {
+      used.add(key);
+      problems.add(where() + ": argument '" + key + "' is missing (expected a positive whole"
+          + " number)");
+      return 1;
+    }
+    return getPositiveInt(key, 1);
+  }
+
+  /**
+   * An int or a tuple of {@code rank} ints, each positive (kernel sizes, strides, dilation rates,
+   * pool sizes, upsampling factors); anything else is reported and {@code dflt} returned.
+   */
+  public int[] getPositiveIntTuple(String key, int rank, int[] dflt) {
+    JsonNode raw = config.get(key);
+    int[] v = getIntTuple(key, rank, dflt);
+    if (v == dflt) {
+      return dflt;
+    }
+    for (int x : v) {
+      if (x < 1) {
+        unsupported(key, raw, "positive whole numbers (one or a tuple of " + rank + ")");
+        return dflt;
+      }
+    }
+    return v;
+  }
+
+  private static boolean isWholeNumber(JsonNode n) {
+    return n.isNumber() && n.canConvertToInt()
+        && (n.isIntegralNumber() || n.asDouble() == Math.rint(n.asDouble()));
+  }
+
   public double getDouble(String key, double dflt) {
     JsonNode n = node(key);
     if (n == null) {
@@ -164,13 +217,13 @@ public final class LayerConfig {
       return dflt;
     }
     int[] out = new int[rank];
-    if (n.isIntegralNumber()) {
+    if (n.isIntegralNumber() && n.canConvertToInt()) {
       java.util.Arrays.fill(out, n.asInt());
       return out;
     }
     if (n.isArray() && n.size() == rank) {
       for (int i = 0; i < rank; i++) {
-        if (!n.get(i).isIntegralNumber()) {
+        if (!n.get(i).isIntegralNumber() || !n.get(i).canConvertToInt()) {
           unsupported(key, n, "a whole number or a tuple of " + rank);
           return dflt;
         }
@@ -182,19 +235,34 @@ public final class LayerConfig {
     return dflt;
   }
 
-  /** A list of whole numbers where null entries ({@code None}) become -1. */
+  /** Largest rank a shape from a file may have (TensorFlow's own limit is 254). */
+  public static final int MAX_RANK = 32;
+
+  /**
+   * A list of dimensions where null entries ({@code None}) become -1. Every other entry must be a
+   * positive whole number below 2^31, and the rank at most {@link #MAX_RANK}; anything else
+   * (negative, zero, fractional, huge, a string) is reported and null returned.
+   */
   public long[] getShape(String key) {
     JsonNode n = node(key);
     if (n == null) {
       return null;
     }
-    if (!n.isArray()) {
-      unsupported(key, n, "a list of dimensions");
+    if (!n.isArray() || n.size() > MAX_RANK) {
+      unsupported(key, n, "a list of at most " + MAX_RANK + " dimensions");
       return null;
     }
     long[] out = new long[n.size()];
     for (int i = 0; i < n.size(); i++) {
-      out[i] = n.get(i).isNull() ? -1 : n.get(i).asLong();
+      JsonNode d = n.get(i);
+      if (d.isNull()) {
+        out[i] = -1;
+      } else if (isWholeNumber(d) && d.asLong() >= 1) {
+        out[i] = d.asLong();
+      } else {
+        unsupported(key, n, "dimensions that are positive whole numbers below 2^31 or null");
+        return null;
+      }
     }
     return out;
   }

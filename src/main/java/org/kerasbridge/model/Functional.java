@@ -156,14 +156,14 @@ public final class Functional extends Layer {
       int k = 0;
       for (JsonNode node : ln.path("inbound_nodes")) {
         List<TensorRef> refs = new ArrayList<>();
-        collectTensors(node.path("args"), refs);
+        collectTensors(node.path("args"), refs, c);
         JsonNode kwargs = node.path("kwargs");
         List<TensorRef> maskRefs = new ArrayList<>();
         boolean tensorKwargs = false;
         for (var it = kwargs.fields(); it.hasNext(); ) {
           var e = it.next();
           List<TensorRef> kwTensors = new ArrayList<>();
-          collectTensors(e.getValue(), kwTensors);
+          collectTensors(e.getValue(), kwTensors, c);
           if (e.getKey().equals("mask")) {
             maskRefs.addAll(kwTensors);
             continue;
@@ -192,7 +192,7 @@ public final class Functional extends Layer {
     }
     for (JsonNode t : c.node("input_layers") == null ? List.<JsonNode>of()
         : iterable(c.node("input_layers"))) {
-      TensorRef r = triple(t);
+      TensorRef r = triple(t, c, "input_layers");
       inputs.add(r);
       Layer l = byName.get(r.layer());
       if (l instanceof InputLayer il) {
@@ -203,7 +203,7 @@ public final class Functional extends Layer {
     }
     for (JsonNode t : c.node("output_layers") == null ? List.<JsonNode>of()
         : iterable(c.node("output_layers"))) {
-      outputs.add(triple(t));
+      outputs.add(triple(t, c, "output_layers"));
     }
     if (inputs.isEmpty() || outputs.isEmpty()) {
       c.unsupported("the model config lists no input_layers or output_layers");
@@ -227,23 +227,41 @@ public final class Functional extends Layer {
     return n;
   }
 
-  private static TensorRef triple(JsonNode t) {
+  /**
+   * A {@code [layer_name, node_index, tensor_index]} reference, checked: anything else in a file
+   * is an {@link InvalidInputException} naming the file and the key it sits under.
+   */
+  private static TensorRef triple(JsonNode t, LayerConfig c, String key) {
+    if (t == null || !t.isArray() || t.size() < 3 || !t.get(0).isTextual()
+        || !isIndex(t.get(1)) || !isIndex(t.get(2))) {
+      throw new org.kerasbridge.InvalidInputException(c.problems().source() + ": "
+          + c.where() + ": " + key + " holds " + abbreviate(t) + " where a [layer_name,"
+          + " node_index, tensor_index] reference was expected");
+    }
     return new TensorRef(t.get(0).asText(), t.get(1).asInt(), t.get(2).asInt());
   }
 
-  private static void collectTensors(JsonNode n, List<TensorRef> out) {
+  private static boolean isIndex(JsonNode n) {
+    return n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 0;
+  }
+
+  private static String abbreviate(JsonNode n) {
+    String s = String.valueOf(n);
+    return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+  }
+
+  private static void collectTensors(JsonNode n, List<TensorRef> out, LayerConfig c) {
     if (n == null) {
       return;
     }
     if (n.isObject()) {
       if ("__keras_tensor__".equals(n.path("class_name").asText())) {
-        JsonNode h = n.path("config").path("keras_history");
-        out.add(new TensorRef(h.get(0).asText(), h.get(1).asInt(), h.get(2).asInt()));
+        out.add(triple(n.path("config").get("keras_history"), c, "keras_history"));
         return;
       }
-      n.forEach(v -> collectTensors(v, out));
+      n.forEach(v -> collectTensors(v, out, c));
     } else if (n.isArray()) {
-      n.forEach(v -> collectTensors(v, out));
+      n.forEach(v -> collectTensors(v, out, c));
     }
   }
 

@@ -91,6 +91,7 @@ public final class KerasModel implements InferenceModel {
     this.source = source;
     this.root = root;
     this.runtime = new GraphRuntime(device);
+    this.runtime.describeAs(source);
     List<TensorSpec> ins = new ArrayList<>();
     for (InputLayer il : root.inputLayers()) {
       ins.add(new TensorSpec(il.name(), il.inputDtype(), il.batchShape()));
@@ -254,6 +255,21 @@ public final class KerasModel implements InferenceModel {
     if (t != null) {
       return t;
     }
+    try {
+      t = buildTrace(shapes);
+    } catch (RuntimeException e) {
+      // shape inference errors while adding ops (TF raises these rather than aborting)
+      if (org.kerasbridge.graph.TfErrors.isTensorFlowError(e)) {
+        throw org.kerasbridge.graph.TfErrors.wrap(source + ": TensorFlow rejected the model"
+            + " graph for input shapes " + k, e);
+      }
+      throw e;
+    }
+    traces.put(k, t);
+    return t;
+  }
+
+  private Trace buildTrace(List<long[]> shapes) {
     Ops tf = runtime.tf().withSubScope("predict");
     List<Placeholder<?>> phs = new ArrayList<>();
     List<Operand<? extends TType>> ins = new ArrayList<>();
@@ -274,9 +290,7 @@ public final class KerasModel implements InferenceModel {
     }
     Map<String, Operand<TFloat32>> layerOuts = new LinkedHashMap<>();
     traced.layerOutputs().forEach((n, v) -> layerOuts.put(n, tf.identity(v)));
-    t = new Trace(phs, outs, traced.layerOutputShapes(), layerOuts, ctx.updates());
-    traces.put(k, t);
-    return t;
+    return new Trace(phs, outs, traced.layerOutputShapes(), layerOuts, ctx.updates());
   }
 
   /** Assigns the file's weights to the variables, checking counts and shapes. */

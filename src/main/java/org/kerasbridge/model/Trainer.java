@@ -152,7 +152,17 @@ final class Trainer {
     }
     StepGraph g = graphs.get(k.toString());
     if (g == null) {
-      g = build(training, x, y, sw);
+      try {
+        g = build(training, x, y, sw);
+      } catch (RuntimeException e) {
+        // shape inference errors while adding ops, e.g. targets that do not fit the outputs
+        if (org.kerasbridge.graph.TfErrors.isTensorFlowError(e)) {
+          throw org.kerasbridge.graph.TfErrors.wrap(model.source() + ": TensorFlow rejected the"
+              + (training ? " training" : " evaluation") + " graph for inputs " + x + " and"
+              + " targets " + y, e);
+        }
+        throw e;
+      }
       graphs.put(k.toString(), g);
     }
     return g;

@@ -111,13 +111,13 @@ public final class Npy {
           + " numpy.ascontiguousarray(x) first");
     }
     long[] shape = parseShape(shapeText, source);
-    long count;
+    long bytes;
     try {
-      count = NpyArray.elementCount(shape);
+      bytes = Math.multiplyExact(NpyArray.elementCount(shape), (long) dtype.itemSize());
     } catch (ArithmeticException | InvalidInputException e) {
-      throw bad(source, "shape (" + shapeText + ") is not valid");
+      throw bad(source, "shape (" + shapeText + ") is not valid (negative, or more elements than"
+          + " 2^63 bytes hold)");
     }
-    long bytes = count * dtype.itemSize();
     if (bytes > Integer.MAX_VALUE - 8) {
       throw bad(source, "payload of " + bytes + " bytes is larger than 2 GiB");
     }

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.kerasbridge.InvalidInputException;
+import org.kerasbridge.MemoryLimit;
 import org.kerasbridge.UnsupportedFeatureException;
 import org.kerasbridge.ndarray.DType;
 import org.kerasbridge.ndarray.NpyArray;
@@ -33,6 +35,16 @@ import org.kerasbridge.ndarray.NpyArray;
  */
 public final class Hdf5 {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+  /** Most dimensions a dataset read as a weight may have. */
+  public static final int MAX_RANK = 32;
+
+  /**
+   * Deepest group nesting a Keras weights file is walked to. Keras nests a group per model,
+   * layer, wrapper and cell (about 10 levels for the deepest real models); deeper means a hostile
+   * file, or a link cycle, which jHDF follows without end.
+   */
+  public static final int MAX_DEPTH = 64;
 
   private Hdf5() {}
 
@@ -79,22 +91,108 @@ public final class Hdf5 {
    * @throws InvalidInputException naming the file when it is not readable HDF5
    */
   public static HdfFile open(Path file, String expected) {
+    HdfFile h5;
     try {
-      return new HdfFile(file);
-    } catch (RuntimeException e) {
+      h5 = openMapped(file);
+    } catch (IOException e) {
+      throw new InvalidInputException(file + ": cannot read the file: " + e, e);
+    } catch (RuntimeException | StackOverflowError e) {
       throw new InvalidInputException(file + ": not a readable HDF5 file (expected " + expected
           + "): " + e.getMessage(), e);
+    }
+    return checked(h5, file.toString(), expected);
+  }
+
+  /**
+   * Opens a file through a read-only memory map, so jHDF slices the map instead of allocating:
+   * its file-channel reader allocates a heap buffer of whatever length a (possibly damaged)
+   * object header declares before reading, which ends in an OutOfMemoryError; a slice past the end
+   * of a map is an ordinary exception. Files of 2 GiB and more (beyond one map) are read through
+   * jHDF's channel reader.
+   */
+  private static HdfFile openMapped(Path file) throws IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.READ)) {
+      if (ch.size() >= Integer.MAX_VALUE) {
+        return new HdfFile(file);
+      }
+      return HdfFile.fromByteBuffer(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0,
+          ch.size()));
     }
   }
 
   /** Opens HDF5 bytes held in memory, e.g. {@code model.weights.h5} inside a {@code .keras} zip. */
   public static HdfFile open(byte[] bytes, String where, String expected) {
+    HdfFile h5;
     try {
-      return HdfFile.fromBytes(bytes);
-    } catch (RuntimeException e) {
+      h5 = HdfFile.fromBytes(bytes);
+    } catch (RuntimeException | StackOverflowError e) {
       throw new InvalidInputException(where + ": not a readable HDF5 file (expected " + expected
           + "): " + e.getMessage(), e);
     }
+    return checked(h5, where, expected);
+  }
+
+  /** Most groups and datasets a Keras file may hold (the largest real models hold thousands). */
+  public static final int MAX_NODES = 200_000;
+
+  private static HdfFile checked(HdfFile h5, String where, String expected) {
+    try {
+      checkStructure(h5, where);
+      return h5;
+    } catch (RuntimeException | StackOverflowError e) {
+      h5.close();
+      if (e instanceof InvalidInputException i) {
+        throw i;
+      }
+      throw new InvalidInputException(where + ": damaged HDF5 structure (expected " + expected
+          + "): " + e, e);
+    }
+  }
+
+  /**
+   * Walks every group once before anything is read, refusing what jHDF would follow without end
+   * or outside the file: a hard link back to a group that contains it (a cycle), groups nested
+   * deeper than {@link #MAX_DEPTH}, more than {@link #MAX_NODES} objects, and any soft or external
+   * link (Keras writes none; an external link names another file to open).
+   */
+  static void checkStructure(HdfFile h5, String where) {
+    java.util.ArrayDeque<Long> path = new java.util.ArrayDeque<>();
+    int[] nodes = {0};
+    walk(h5, "/", path, nodes, where);
+  }
+
+  private static void walk(Group g, String name, java.util.ArrayDeque<Long> path, int[] nodes,
+      String where) {
+    long address = g.getAddress();
+    if (path.contains(address)) {
+      throw new InvalidInputException(where + ": HDF5 group '" + name + "' links back to a group"
+          + " that contains it (a cyclic link); Keras files are trees");
+    }
+    if (path.size() >= MAX_DEPTH) {
+      throw new InvalidInputException(where + ": HDF5 groups nested more than " + MAX_DEPTH
+          + " deep (at '" + (name.length() > 200 ? name.substring(0, 200) + "..." : name)
+          + "'); Keras files are far shallower");
+    }
+    path.push(address);
+    for (Map.Entry<String, Node> c : g.getChildren().entrySet()) {
+      if (++nodes[0] > MAX_NODES) {
+        throw new InvalidInputException(where + ": more than " + MAX_NODES + " HDF5 objects;"
+            + " not a Keras model file");
+      }
+      Node n = c.getValue();
+      String child = name + c.getKey() + "/";
+      if (n instanceof io.jhdf.api.Link link) {
+        throw new InvalidInputException(where + ": HDF5 " + (link instanceof io.jhdf.links.ExternalLink
+            ? "external" : "soft") + " link '" + child.substring(0, child.length() - 1) + "' -> '"
+            + link.getTargetPath() + "'; Keras files contain no links, and links are not"
+            + " followed");
+      }
+      if (n instanceof Group cg) {
+        walk(cg, child, path, nodes, where);
+      }
+    }
+    path.pop();
   }
 
   /** The child group {@code name} of {@code parent}, or null when absent or not a group. */
@@ -119,12 +217,30 @@ public final class Hdf5 {
    * A string attribute, or null when absent. A one-element string array counts as a string, as
    * h5py writes some scalars that way.
    */
+  /** Most elements a string-list attribute may hold (layer_names of the largest models: ~1e4). */
+  public static final long MAX_ATTRIBUTE_ELEMENTS = 1 << 20;
+
+  /**
+   * An attribute's data, its declared size checked first: jHDF allocates the Java array a
+   * (possibly damaged) dataspace declares before reading a byte.
+   */
+  private static Object data(Node node, Attribute a) {
+    long n = a.getSize();
+    long bytes = a.getSizeInBytes();
+    if (n < 0 || n > MAX_ATTRIBUTE_ELEMENTS || bytes < 0 || bytes > (64L << 20)) {
+      throw new InvalidInputException("HDF5 attribute '" + a.getName() + "' of '"
+          + node.getPath() + "' declares " + n + " elements (" + bytes + " bytes), more than"
+          + " a Keras attribute holds (at most " + MAX_ATTRIBUTE_ELEMENTS + ", 64 MiB)");
+    }
+    return a.getData();
+  }
+
   public static String stringAttribute(Node node, String name) {
     Attribute a = node.getAttribute(name);
     if (a == null) {
       return null;
     }
-    Object data = a.getData();
+    Object data = data(node, a);
     if (data instanceof String s) {
       return s;
     }
@@ -142,7 +258,7 @@ public final class Hdf5 {
     List<String> out = new ArrayList<>();
     Attribute a = node.getAttribute(name);
     if (a != null) {
-      flattenStrings(a.getData(), out);
+      flattenStrings(data(node, a), out);
       return out;
     }
     for (int chunk = 0; ; chunk++) {
@@ -150,7 +266,7 @@ public final class Hdf5 {
       if (c == null) {
         return out;
       }
-      flattenStrings(c.getData(), out);
+      flattenStrings(data(node, c), out);
     }
   }
 
@@ -193,7 +309,45 @@ public final class Hdf5 {
    * @param where names the file and dataset in error messages
    */
   public static NpyArray read(Dataset ds, boolean floatsToFloat32, String where) {
-    long[] shape = ds.isScalar() ? new long[0] : ds.getDimensionsAsLong();
+    long[] shape;
+    int itemSize;
+    try {
+      shape = ds.isScalar() ? new long[0] : ds.getDimensionsAsLong();
+      itemSize = ds.getDataType().getSize();
+    } catch (RuntimeException e) {
+      throw new InvalidInputException(where + ": cannot read dataset header: " + e.getMessage(),
+          e);
+    }
+    if (shape.length > MAX_RANK) {
+      throw new InvalidInputException(where + ": dataset has rank " + shape.length
+          + ", more than the " + MAX_RANK + " a weight may have");
+    }
+    // the size jHDF would allocate (as Java arrays, at most 8 bytes an element), checked first
+    long bytes = MemoryLimit.sizeOf(shape, Math.max(itemSize, 8));
+    long elements = MemoryLimit.sizeOf(shape, 1);
+    if (elements < 0 || elements > Integer.MAX_VALUE - 8) {
+      throw new InvalidInputException(where + ": dataset of shape " + Arrays.toString(shape)
+          + " has " + (elements < 0 ? "more than 2^63" : elements) + " elements, more than"
+          + " the 2^31 a weight array may have");
+    }
+    MemoryLimit.checkHeap(bytes, where + ": dataset of shape " + Arrays.toString(shape));
+    if (ds instanceof io.jhdf.api.dataset.ChunkedDataset cd) {
+      // jHDF allocates one chunk of the declared chunk shape at a time
+      int[] chunk;
+      try {
+        chunk = cd.getChunkDimensions();
+      } catch (RuntimeException e) {
+        throw new InvalidInputException(where + ": cannot read the dataset's chunk layout: "
+            + e.getMessage(), e);
+      }
+      long chunkBytes = MemoryLimit.sizeOf(Arrays.stream(chunk).asLongStream().toArray(),
+          Math.max(itemSize, 1));
+      if (chunkBytes < 0 || chunkBytes > Math.max(bytes, 1 << 20)) {
+        throw new InvalidInputException(where + ": dataset of shape " + Arrays.toString(shape)
+            + " declares chunks of shape " + Arrays.toString(chunk) + " ("
+            + MemoryLimit.describe(chunkBytes) + "), larger than the dataset itself");
+      }
+    }
     Object flat;
     try {
       flat = ds.isEmpty() ? null : ds.getDataFlat();

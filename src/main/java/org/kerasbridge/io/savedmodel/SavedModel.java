@@ -56,7 +56,15 @@ public final class SavedModel implements InferenceModel {
   private SavedModel(Path dir, SavedModelBundle bundle, String signatureKey) {
     this.dir = dir;
     this.bundle = bundle;
-    this.signatures = readSignatures(bundle.metaGraphDef(), dir);
+    List<SignatureInfo> sigs;
+    try {
+      sigs = readSignatures(bundle.metaGraphDef(), dir);
+    } catch (RuntimeException e) {
+      bundle.close();
+      throw new InvalidInputException(dir + ": cannot read the SavedModel's signatures: " + e,
+          e);
+    }
+    this.signatures = sigs;
     this.active = signatures.stream().filter(s -> s.key().equals(signatureKey)).findFirst()
         .orElseThrow(() -> {
           bundle.close();
@@ -96,11 +104,10 @@ public final class SavedModel implements InferenceModel {
       bundle = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
           .withConfigProto(placement.config()).load();
     } catch (RuntimeException e) {
-      if (!org.kerasbridge.graph.TfErrors.isTensorFlowError(e)) {
-        throw e;
-      }
+      // TF's own errors, and anything TF Java raises while decoding the files
       throw new InvalidInputException(dir + ": TensorFlow could not load the SavedModel: "
-          + firstLine(e.getMessage()), e);
+          + (org.kerasbridge.graph.TfErrors.isTensorFlowError(e) ? "" : e.getClass().getName()
+          + ": ") + firstLine(e.getMessage()), e);
     }
     return new SavedModel(dir, bundle, signatureKey);
   }

@@ -35,17 +35,14 @@ public abstract class BaseConv extends SpatialConv {
 
   protected BaseConv(LayerConfig c, int rank) {
     super(c, rank, rank == 1);
-    filters = c.requireInt("filters");
-    groups = c.getInt("groups", 1);
+    filters = c.requirePositiveInt("filters");
+    groups = c.getPositiveInt("groups", 1);
     kernelInitializer = c.node("kernel_initializer");
     kernelRegularizer = Regularizers.fromConfig(c, "kernel_regularizer");
     c.ignore("kernel_constraint"); // applied by the training loop after each step
     c.requireNeutral("lora_rank", null);
     c.requireNeutral("lora_alpha", null);
-    if (filters <= 0) {
-      c.unsupported("filters", c.raw().get("filters"), "a positive number of filters");
-    }
-    if (groups <= 0 || filters % groups != 0) {
+    if (filters % groups != 0) {
       c.unsupported("groups", c.raw().get("groups"), "a positive divisor of filters ("
           + filters + ")");
     }

@@ -44,7 +44,7 @@ public abstract class BaseConvTranspose extends SpatialConv {
 
   protected BaseConvTranspose(LayerConfig c, int rank) {
     super(c, rank, false);
-    filters = c.requireInt("filters");
+    filters = c.requirePositiveInt("filters");
     JsonNode op = c.node("output_padding");
     outputPadding = op == null ? null : c.getIntTuple("output_padding", rank, new int[rank]);
     kernelInitializer = c.node("kernel_initializer");
@@ -52,9 +52,6 @@ public abstract class BaseConvTranspose extends SpatialConv {
     c.ignore("kernel_constraint"); // applied by the training loop after each step
     // tf.keras 2.x wrote the Conv base's groups into transposed convolutions; only 1 existed.
     c.requireNeutral("groups", 1);
-    if (filters <= 0) {
-      c.unsupported("filters", c.raw().get("filters"), "a positive number of filters");
-    }
     if (window.strided() && window.dilated()) {
       c.unsupported("strides > 1 together with dilation_rate > 1 (Keras rejects it too)");
     }

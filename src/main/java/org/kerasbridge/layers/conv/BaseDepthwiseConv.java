@@ -24,15 +24,12 @@ public abstract class BaseDepthwiseConv extends SpatialConv {
 
   protected BaseDepthwiseConv(LayerConfig c, int rank) {
     super(c, rank, false);
-    depthMultiplier = c.getInt("depth_multiplier", 1);
+    depthMultiplier = c.getPositiveInt("depth_multiplier", 1);
     depthwiseInitializer = c.node("depthwise_initializer");
     depthwiseRegularizer = Regularizers.fromConfig(c, "depthwise_regularizer");
     c.ignore("depthwise_constraint"); // applied by the training loop after each step
     // tf.keras 2.x DepthwiseConv2D derived from Conv2D and wrote groups=1 into its config.
     c.requireNeutral("groups", 1);
-    if (depthMultiplier <= 0) {
-      c.unsupported("depth_multiplier", c.raw().get("depth_multiplier"), "a positive number");
-    }
     c.finish();
   }
 

@@ -30,8 +30,8 @@ public abstract class BaseSeparableConv extends SpatialConv {
 
   protected BaseSeparableConv(LayerConfig c, int rank) {
     super(c, rank, false);
-    filters = c.requireInt("filters");
-    depthMultiplier = c.getInt("depth_multiplier", 1);
+    filters = c.requirePositiveInt("filters");
+    depthMultiplier = c.getPositiveInt("depth_multiplier", 1);
     depthwiseInitializer = c.node("depthwise_initializer");
     pointwiseInitializer = c.node("pointwise_initializer");
     depthwiseRegularizer = Regularizers.fromConfig(c, "depthwise_regularizer");
@@ -39,12 +39,6 @@ public abstract class BaseSeparableConv extends SpatialConv {
     // Constraints are applied by the training loop after each step.
     c.ignore("depthwise_constraint", "pointwise_constraint");
     c.requireNeutral("groups", 1);
-    if (filters <= 0) {
-      c.unsupported("filters", c.raw().get("filters"), "a positive number of filters");
-    }
-    if (depthMultiplier <= 0) {
-      c.unsupported("depth_multiplier", c.raw().get("depth_multiplier"), "a positive number");
-    }
     c.finish();
   }
 

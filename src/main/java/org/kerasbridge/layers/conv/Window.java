@@ -67,9 +67,9 @@ public final class Window {
       c.node("kernel_size");
       c.unsupported("argument 'kernel_size' is missing");
     }
-    int[] k = positive(c, "kernel_size", c.getIntTuple("kernel_size", rank, ones), ones);
-    int[] s = positive(c, "strides", c.getIntTuple("strides", rank, ones), ones);
-    int[] d = positive(c, "dilation_rate", c.getIntTuple("dilation_rate", rank, ones), ones);
+    int[] k = c.getPositiveIntTuple("kernel_size", rank, ones);
+    int[] s = c.getPositiveIntTuple("strides", rank, ones);
+    int[] d = c.getPositiveIntTuple("dilation_rate", rank, ones);
     return new Window(rank, k, s, d, readPadding(c, allowCausal));
   }
 
@@ -80,8 +80,8 @@ public final class Window {
   public static Window poolFromConfig(LayerConfig c, int rank, int dfltSize) {
     int[] dflt = new int[rank];
     Arrays.fill(dflt, dfltSize);
-    int[] k = positive(c, "pool_size", c.getIntTuple("pool_size", rank, dflt), dflt);
-    int[] s = positive(c, "strides", c.getIntTuple("strides", rank, k), k);
+    int[] k = c.getPositiveIntTuple("pool_size", rank, dflt);
+    int[] s = c.getPositiveIntTuple("strides", rank, k);
     return new Window(rank, k, s, ones(rank), readPadding(c, false));
   }
 
@@ -107,16 +107,6 @@ public final class Window {
     }
     c.unsupported("padding", n, allowCausal ? "valid, same or causal" : "valid or same");
     return Padding.VALID;
-  }
-
-  private static int[] positive(LayerConfig c, String key, int[] v, int[] dflt) {
-    for (int x : v) {
-      if (x <= 0) {
-        c.unsupported(key, c.raw().get(key), "positive whole numbers");
-        return dflt;
-      }
-    }
-    return v;
   }
 
   private static int[] ones(int rank) {

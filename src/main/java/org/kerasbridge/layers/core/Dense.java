@@ -34,7 +34,7 @@ public final class Dense extends SingleInputLayer {
 
   public Dense(LayerConfig c) {
     super(c);
-    units = c.requireInt("units");
+    units = c.requirePositiveInt("units");
     activation = Activations.fromConfig(c, "activation", "linear");
     useBias = c.getBoolean("use_bias", true);
     kernelInitializer = c.node("kernel_initializer");

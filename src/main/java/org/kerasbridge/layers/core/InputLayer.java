@@ -36,6 +36,9 @@ public final class InputLayer extends Layer {
     if (s == null) {
       c.unsupported("it declares no batch_shape (or input_shape)");
       s = new long[] {-1};
+    } else if (s.length == 0) {
+      c.unsupported("its batch_shape is () but an input has at least a batch dimension");
+      s = new long[] {-1};
     }
     this.batchShape = s;
     String d = c.raw().path("dtype").isTextual() ? c.raw().path("dtype").asText()

@@ -16,7 +16,7 @@ public final class RepeatVector extends SingleInputLayer {
 
   public RepeatVector(LayerConfig c) {
     super(c);
-    int v = c.requireInt("n");
+    int v = c.requirePositiveInt("n");
     if (v <= 0) {
       c.unsupported("n", c.raw().get("n"), "a positive whole number");
       v = 1;

@@ -21,7 +21,7 @@ public final class UpSampling1D extends SingleInputLayer {
 
   public UpSampling1D(LayerConfig c) {
     super(c);
-    int s = c.getInt("size", 2);
+    int s = c.getPositiveInt("size", 2);
     if (s <= 0) {
       c.unsupported("size", c.raw().get("size"), "a positive whole number");
       s = 2;

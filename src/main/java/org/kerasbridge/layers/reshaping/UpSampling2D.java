@@ -44,11 +44,7 @@ public final class UpSampling2D extends SingleInputLayer {
 
   public UpSampling2D(LayerConfig c) {
     super(c);
-    int[] s = c.getIntTuple("size", 2, new int[] {2, 2});
-    if (s[0] <= 0 || s[1] <= 0) {
-      c.unsupported("size", c.raw().get("size"), "positive whole numbers");
-      s = new int[] {2, 2};
-    }
+    int[] s = c.getPositiveIntTuple("size", 2, new int[] {2, 2});
     size = s;
     dataFormat = DataFormat.fromConfig(c);
     interpolation = readInterpolation(c);

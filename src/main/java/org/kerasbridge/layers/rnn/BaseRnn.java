@@ -58,6 +58,9 @@ public abstract class BaseRnn extends Layer implements StatefulLayer, InitialSta
   private final boolean goBackwards;
   private final boolean stateful;
   private final boolean unroll;
+
+  /** Most timesteps a loop is unrolled over (far beyond the sequence lengths of real models). */
+  public static final long MAX_STEPS = 10_000;
   private boolean zeroOutputForMask;
   private List<GraphRuntime.Var> stateVars;
   private List<Op> resetOps = List.of();
@@ -189,6 +192,12 @@ public abstract class BaseRnn extends Layer implements StatefulLayer, InitialSta
     }
     if (steps == 0) {
       throw new ShapeMismatchException(config.where() + ": the input has no timesteps");
+    }
+    if (steps > MAX_STEPS) {
+      // each step adds tens of graph ops: a file declaring 1e9 timesteps would build for hours
+      throw new org.kerasbridge.UnsupportedFeatureException(config.problems().source() + ": "
+          + config.where() + ": the input has " + steps + " timesteps; the loop is unrolled in"
+          + " the graph, which supports at most " + MAX_STEPS + " steps");
     }
     int[] sizes = cell.stateSizes();
     List<Operand<TFloat32>> states;

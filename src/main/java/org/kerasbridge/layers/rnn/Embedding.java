@@ -38,8 +38,8 @@ public final class Embedding extends Layer {
 
   public Embedding(LayerConfig c) {
     super(c);
-    inputDim = c.requireInt("input_dim");
-    outputDim = c.requireInt("output_dim");
+    inputDim = c.requirePositiveInt("input_dim");
+    outputDim = c.requirePositiveInt("output_dim");
     if (inputDim <= 0 || outputDim <= 0) {
       c.unsupported("input_dim and output_dim must be positive, got " + inputDim + " and "
           + outputDim);

@@ -62,7 +62,7 @@ public abstract class RnnCell extends Layer {
     // dtype is checked by the owning RNN layer (or below for a standalone cell config)
     super(c, false);
     this.cellName = cellName;
-    units = c.requireInt("units");
+    units = c.requirePositiveInt("units");
     if (units <= 0) {
       c.unsupported("units", c.raw().get("units"), "a positive whole number");
     }
