@@ -1,7 +1,6 @@
 package org.kerasbridge.io.savedmodel;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,9 +54,17 @@ final class GraphVetting {
       return; // a .pbtxt SavedModel: TensorFlow parses it; nothing to vet here
     }
     SavedModel sm;
-    try (InputStream in = Files.newInputStream(pb)) {
-      sm = SavedModel.parseFrom(in);
-    } catch (IOException e) {
+    try {
+      // From bytes, not a stream: protobuf's stream decoder throws IllegalStateException on some
+      // corrupt length fields (found by bench/fuzz.sh), its array decoder a typed exception.
+      long size = Files.size(pb);
+      if (size > Integer.MAX_VALUE - 8) { // protobuf's own limit is 2 GiB
+        throw new InvalidInputException(pb + ": " + size + " bytes; a SavedModel protocol buffer"
+            + " holds at most 2 GiB");
+      }
+      org.kerasbridge.MemoryLimit.checkHeap(size, pb.toString());
+      sm = SavedModel.parseFrom(Files.readAllBytes(pb));
+    } catch (IOException | RuntimeException e) {
       throw new InvalidInputException(pb + ": not a readable SavedModel protocol buffer: "
           + e.getMessage(), e);
     }
