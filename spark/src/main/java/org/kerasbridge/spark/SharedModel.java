@@ -2,7 +2,7 @@ package org.kerasbridge.spark;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.kerasbridge.model.InferenceModel;
 import org.kerasbridge.model.TensorSpec;
 import org.kerasbridge.ndarray.NpyArray;
@@ -10,18 +10,16 @@ import org.kerasbridge.ndarray.NpyArray;
 /**
  * One loaded model shared by the tasks of a JVM.
  *
- * <p>The core makes no promise that one {@link InferenceModel} may predict from several threads
- * at once: a {@code KerasModel} traces a new graph for an input shape it has not seen, into the
- * one TensorFlow graph its session runs, and a stateful model's state is shared. So tasks take
- * turns: {@link #predict} holds a per-model lock around the call. Only the TensorFlow call is
- * serialized; reading and converting rows, and building output rows, run in parallel across
- * tasks. TensorFlow itself spreads one call over all cores (its intra-op thread pool).
+ * <p>The core lets one {@link InferenceModel} predict from several threads at once (see the
+ * thread-safety rules in its Javadoc: tracing a new input shape and stateful models are
+ * serialized inside the model), so the tasks of a JVM call it concurrently. A read/write lock
+ * only keeps {@link #close} from closing the model under a running call.
  */
 public final class SharedModel implements AutoCloseable {
   private final String path;
   private final String checksum;
   private final InferenceModel model;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   SharedModel(String path, String checksum, InferenceModel model) {
@@ -47,16 +45,16 @@ public final class SharedModel implements AutoCloseable {
     return model.outputs();
   }
 
-  /** {@link InferenceModel#predict(List, int)}, one caller at a time. */
+  /** {@link InferenceModel#predict(List, int)}; callers run concurrently. */
   public List<NpyArray> predict(List<NpyArray> inputs, int batchSize) {
-    lock.lock();
+    lock.readLock().lock();
     try {
       if (closed) {
         throw new KerasSparkException("model " + path + " was closed (the JVM is stopping)");
       }
       return model.predict(inputs, batchSize);
     } finally {
-      lock.unlock();
+      lock.readLock().unlock();
     }
   }
 
@@ -72,7 +70,7 @@ public final class SharedModel implements AutoCloseable {
   public void close() {
     boolean locked = false;
     try {
-      locked = lock.tryLock(30, TimeUnit.SECONDS);
+      locked = lock.writeLock().tryLock(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -83,7 +81,7 @@ public final class SharedModel implements AutoCloseable {
       }
     } finally {
       if (locked) {
-        lock.unlock();
+        lock.writeLock().unlock();
       }
     }
   }
