@@ -14,6 +14,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.kerasbridge.InvalidInputException;
 import org.kerasbridge.io.AtomicFiles;
+import org.kerasbridge.io.ByteCounter;
 
 /**
  * numpy's {@code .npz}: a zip of {@code .npy} members, as {@code numpy.savez} writes it. Keys are
@@ -30,51 +31,16 @@ public final class Npz {
   static final long MAX_RATIO = 100;
   private static final long RATIO_GRACE = 4L << 20;
 
-  /** Counts the bytes read through it. */
-  private static final class Counting extends java.io.FilterInputStream {
-    long count;
-    private final Counting compressed;
-    private final String source;
-
-    Counting(InputStream in, Counting compressed, String source) {
-      super(in);
-      this.compressed = compressed;
-      this.source = source;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        add(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        add(n);
-      }
-      return n;
-    }
-
-    private void add(long n) {
-      count += n;
-      if (compressed != null && count > RATIO_GRACE
-          && count > MAX_RATIO * Math.max(1, compressed.count)) {
-        throw new InvalidInputException(source + ": inflates more than " + MAX_RATIO
-            + " times its compressed size (a zip bomb?)");
-      }
-    }
-  }
-
   public static Map<String, NpyArray> read(Path file) {
     Map<String, NpyArray> out = new LinkedHashMap<>();
-    try (Counting raw = new Counting(Files.newInputStream(file), null, file.toString());
+    try (ByteCounter raw = new ByteCounter(Files.newInputStream(file), count -> { });
         ZipInputStream zip = new ZipInputStream(raw)) {
-      Counting inflated = new Counting(zip, raw, file.toString());
+      ByteCounter inflated = new ByteCounter(zip, count -> {
+        if (count > RATIO_GRACE && count > MAX_RATIO * Math.max(1, raw.count())) {
+          throw new InvalidInputException(file + ": inflates more than " + MAX_RATIO
+              + " times its compressed size (a zip bomb?)");
+        }
+      });
       ZipEntry e;
       while ((e = zip.getNextEntry()) != null) {
         String name = e.getName();

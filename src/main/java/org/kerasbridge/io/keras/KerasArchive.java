@@ -1,7 +1,6 @@
 package org.kerasbridge.io.keras;
 
 import java.io.Closeable;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +14,7 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.kerasbridge.InvalidInputException;
+import org.kerasbridge.io.ByteCounter;
 
 /**
  * A {@code .keras} zip opened for reading untrusted content. Opening checks every entry of the
@@ -191,49 +191,8 @@ final class KerasArchive implements Closeable {
   InputStream open(ZipEntry e, long max) throws IOException {
     long limit = Math.min(max, limits.maxEntryBytes());
     long compressed = e.getMethod() == ZipEntry.STORED ? -1 : e.getCompressedSize();
-    return new Bounded(zip.getInputStream(e), e.getName(), limit, compressed);
-  }
-
-  private final class Bounded extends FilterInputStream {
-    private final String name;
-    private final long limit;
-    private final long compressed;
-    private long count;
-
-    Bounded(InputStream in, String name, long limit, long compressed) {
-      super(in);
-      this.name = name;
-      this.limit = limit;
-      this.compressed = compressed;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        add(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        add(n);
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = super.skip(n);
-      add(s);
-      return s;
-    }
-
-    private void add(long n) {
-      count += n;
+    String name = e.getName();
+    return new ByteCounter(zip.getInputStream(e), count -> {
       if (count > limit) {
         throw new InvalidInputException(where + ": archive entry '" + printable(name)
             + "' inflates to more than " + limit + " bytes (a size limit; zip bomb?)");
@@ -244,8 +203,9 @@ final class KerasArchive implements Closeable {
             + "' inflates more than " + limits.maxRatio() + " times its compressed size of "
             + compressed + " bytes (a zip bomb?; kerasbridge.archive.maxRatio)");
       }
-    }
+    });
   }
+
 
   @Override
   public void close() throws IOException {
