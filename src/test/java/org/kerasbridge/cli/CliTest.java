@@ -3,8 +3,6 @@ package org.kerasbridge.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,22 +11,13 @@ import org.kerasbridge.fixtures.Fixtures;
 import org.kerasbridge.ndarray.Npy;
 import org.kerasbridge.ndarray.NpyArray;
 import org.kerasbridge.parity.Comparison;
-import picocli.CommandLine;
 
 class CliTest {
   @TempDir
   Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  static MainAccess.Run run(String... args) {
+    return MainAccess.run(args);
   }
 
   private static Path seed(String name) {
@@ -38,7 +27,7 @@ class CliTest {
   @Test
   void predictWritesWhatKerasComputed() {
     Path y = tmp.resolve("y.npy");
-    Run r = run("predict", seed("mlp_classifier/saved_model").toString(), "--input",
+    MainAccess.Run r = run("predict", seed("mlp_classifier/saved_model").toString(), "--input",
         seed("mlp_classifier/input_0.npy").toString(), "--output", y.toString());
     assertEquals(0, r.code(), r.err());
     NpyArray expected = Npy.read(seed("mlp_classifier/output_0.npy"));
@@ -50,7 +39,7 @@ class CliTest {
   void parityPassesAndFailsWithExitCodes() throws Exception {
     String model = seed("mnist_cnn/saved_model").toString();
     String x = seed("mnist_cnn/input_0.npy").toString();
-    Run ok = run("parity", model, "--input", x, "--expected",
+    MainAccess.Run ok = run("parity", model, "--input", x, "--expected",
         seed("mnist_cnn/output_0.npy").toString());
     assertEquals(0, ok.code(), ok.err() + ok.out());
     assertTrue(ok.out().contains("max_abs_diff=") && ok.out().contains("parity: ok"), ok.out());
@@ -59,7 +48,7 @@ class CliTest {
     NpyArray other = Npy.read(seed("mlp_classifier/output_0.npy"));
     Path wrong = tmp.resolve("wrong.npy");
     Npy.write(wrong, other);
-    Run bad = run("parity", model, "--input", x, "--expected", wrong.toString());
+    MainAccess.Run bad = run("parity", model, "--input", x, "--expected", wrong.toString());
     assertEquals(1, bad.code(), bad.out() + bad.err());
     assertTrue(bad.out().contains("FAIL"), bad.out());
   }
@@ -72,7 +61,7 @@ class CliTest {
   void fitTrainsACompiledFileLikeKerasAndWritesIt() throws Exception {
     Path t = Fixtures.models().resolve("training/adam_cce");
     Path out = tmp.resolve("trained.keras");
-    Run r = run("fit", t.resolve("initial.keras").toString(), "--x", t.resolve("x.npy").toString(),
+    MainAccess.Run r = run("fit", t.resolve("initial.keras").toString(), "--x", t.resolve("x.npy").toString(),
         "--y", t.resolve("y.npy").toString(), "--epochs", "1", "--batch-size", "8",
         "--no-shuffle", "--quiet", "--out", out.toString());
     assertEquals(0, r.code(), r.err() + r.out());
@@ -86,7 +75,7 @@ class CliTest {
         assertTrue(c.passed(), c.report());
       }
     }
-    Run again = run("fit", t.resolve("initial.keras").toString(), "--x",
+    MainAccess.Run again = run("fit", t.resolve("initial.keras").toString(), "--x",
         t.resolve("x.npy").toString(), "--y", t.resolve("y.npy").toString(), "--out",
         out.toString());
     assertEquals(2, again.code(), "refuses to overwrite without --overwrite");
@@ -96,7 +85,7 @@ class CliTest {
   void badInputIsExitTwoWithOneLine() throws Exception {
     Path junk = tmp.resolve("junk.npy");
     Files.writeString(junk, "not an array");
-    Run r = run("predict", seed("mlp_classifier/saved_model").toString(), "--input",
+    MainAccess.Run r = run("predict", seed("mlp_classifier/saved_model").toString(), "--input",
         junk.toString(), "--output", tmp.resolve("y.npy").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().startsWith("kerasbridge: error: ") && r.err().contains("junk.npy"),
@@ -104,17 +93,17 @@ class CliTest {
     assertEquals(1, r.err().strip().lines().count(), r.err());
 
     // the wrong shape is refused before it reaches TensorFlow
-    Run shape = run("predict", seed("mlp_classifier/saved_model").toString(), "--input",
+    MainAccess.Run shape = run("predict", seed("mlp_classifier/saved_model").toString(), "--input",
         seed("mnist_cnn/input_0.npy").toString(), "--output", tmp.resolve("y.npy").toString());
     assertEquals(2, shape.code());
     assertTrue(shape.err().contains("input 0 '"), shape.err());
     assertTrue(shape.err().contains("expected float32 (None, 784)"), shape.err());
 
-    Run missing = run("predict", tmp.resolve("nope").toString(), "--input", junk.toString(),
+    MainAccess.Run missing = run("predict", tmp.resolve("nope").toString(), "--input", junk.toString(),
         "--output", tmp.resolve("y.npy").toString());
     assertEquals(2, missing.code());
 
-    Run usage = run("predict");
+    MainAccess.Run usage = run("predict");
     assertEquals(2, usage.code());
     assertTrue(usage.err().contains("usage error"), usage.err());
   }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -26,7 +24,6 @@ import org.kerasbridge.io.savedmodel.SavedModel;
 import org.kerasbridge.ndarray.DType;
 import org.kerasbridge.ndarray.Npy;
 import org.kerasbridge.ndarray.NpyArray;
-import picocli.CommandLine;
 
 /**
  * Bad arrays handed to {@code predict}, {@code fit} and {@code parity} (Java API and CLI) give
@@ -216,16 +213,8 @@ class BadInputsTest {
     }
   }
 
-  record Run(int code, String out, String err) {}
-
-  static Run cli(String... args) {
-    CommandLine cl = MainAccess.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  static MainAccess.Run cli(String... args) {
+    return MainAccess.run(args);
   }
 
   /** fit --out with a diverging learning rate: exit 2, one line, the old OUT untouched. */
@@ -238,7 +227,7 @@ class BadInputsTest {
     Path y = tmp.resolve("y.npy");
     NpyArray x = Npy.read(dir.resolve("input_0.npy"));
     Npy.write(y, with(x, 0, 3f));
-    Run r = cli("fit", dir.resolve("model.keras").toString(), "--x",
+    MainAccess.Run r = cli("fit", dir.resolve("model.keras").toString(), "--x",
         dir.resolve("input_0.npy").toString(), "--y", y.toString(), "--epochs", "5",
         "--batch-size", "2", "--no-shuffle", "--learning-rate", "1e30", "--quiet", "--out",
         out.toString(), "--overwrite");
@@ -256,7 +245,7 @@ class BadInputsTest {
   void cliParityAndPredictNameTheBadArray() throws Exception {
     Path wrong = tmp.resolve("wrong.npy");
     Npy.write(wrong, floats(new long[] {8, 9}, 0));
-    Run r = cli("parity", MLP.resolve("model.keras").toString(), "--input",
+    MainAccess.Run r = cli("parity", MLP.resolve("model.keras").toString(), "--input",
         MLP.resolve("input_0.npy").toString(), "--expected", wrong.toString());
     assertEquals(2, r.code(), r.err() + r.out());
     assertTrue(r.err().contains("--expected 0 (" + wrong + ") has shape [8, 9]"), r.err());
