@@ -80,15 +80,17 @@ def fit(model_path, data_dir, batch, seconds, device):
     warm = time.perf_counter() - t0
     epochs = max(1, int(np.ceil(seconds / max(warm, 1e-3))))
     # repeat until at least SECONDS have passed (the estimate above can be off under load)
-    steps, t0 = 0, time.perf_counter()
+    steps, t0, c0 = 0, time.perf_counter(), time.process_time()
     while True:
         m.fit(x, y, batch_size=batch, epochs=epochs, shuffle=False, verbose=0)
         steps += epochs * steps_per_epoch
         s = time.perf_counter() - t0
         if s >= seconds:
             break
+    cpu = time.process_time() - c0  # all threads of the process: robust to other processes' load
     emit(kind="fit", model=model_path, batch=batch, steps=steps, seconds=s,
-         steps_per_second=steps / s, peak_rss_mb=peak_rss_mb(), device=device,
+         steps_per_second=steps / s, cpu_seconds=cpu, steps_per_cpu_second=steps / cpu,
+         peak_rss_mb=peak_rss_mb(), device=device,
          jit_compile=str(getattr(m, "jit_compile", None)))
 
 

@@ -78,14 +78,18 @@ public final class Bench {
       // repeat until at least SECONDS have passed (the estimate above can be off under load)
       int steps = 0;
       t0 = System.nanoTime();
+      long c0 = processCpuNanos();
       double s;
       do {
         m.fit(List.of(x), List.of(y), o.setEpochs(epochs));
         steps += epochs * stepsPerEpoch;
         s = (System.nanoTime() - t0) / 1e9;
       } while (s < seconds);
+      // CPU time of every thread of the process (TF's included): robust to other processes' load
+      double cpu = (processCpuNanos() - c0) / 1e9;
       emit(Map.of("side", "java", "kind", "fit", "model", model.toString(), "batch", batch,
-          "steps", steps, "seconds", s, "steps_per_second", steps / s, "peak_rss_mb", peakRssMb()));
+          "steps", steps, "seconds", s, "steps_per_second", steps / s, "cpu_seconds", cpu,
+          "steps_per_cpu_second", steps / cpu, "peak_rss_mb", peakRssMb()));
     }
   }
 
@@ -324,6 +328,11 @@ public final class Bench {
     long[] s = shape.clone();
     s[0] = rows;
     return s;
+  }
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static double peakRssMb() {
