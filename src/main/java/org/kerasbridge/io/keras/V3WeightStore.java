@@ -222,6 +222,8 @@ final class V3WeightStore {
       return;
     }
     String stored = vars.stringAttribute("name");
+    org.kerasbridge.io.KerasJson.checkName(stored, where, "HDF5 attribute 'name' of '"
+        + vars.path() + "'");
     String expected = ConfigNormalizer.layerName(entry);
     if (stored != null && !stored.equals(expected)) {
       throw new InvalidInputException(where + ": weights group '" + path + "' belongs to layer '"
