@@ -44,7 +44,7 @@ import org.kerasbridge.ndarray.NpyArray;
  * subtree; objects Keras saves elsewhere (the optimizer) are read separately.
  *
  * <p>The file is walked as a {@link WeightTree}: a backslash in an HDF5 name (tf.keras 2.13-2.15
- * on Windows) is a path separator. tf.keras 2.13 files keep their layers under
+ * on Windows) is a path separator. tf.keras 2.13 and 2.14 files keep their layers under
  * {@code _layer_checkpoint_dependencies}, named as {@link #modelContainerNames} says.
  */
 final class V3WeightStore {
@@ -55,11 +55,11 @@ final class V3WeightStore {
   private final WeightTree root;
   private final String where;
   private final List<String> translations;
-  /** {@code layers}, or {@code _layer_checkpoint_dependencies} in tf.keras 2.13 files. */
+  /** {@code layers}, or {@code _layer_checkpoint_dependencies} in tf.keras 2.13-2.14 files. */
   private final String layersGroup;
   /**
    * tf.keras before 2.14 named the entries of {@code _layer_checkpoint_dependencies} with a gap
-   * after every layer that has weights (see {@link #checkpointDependencyNames}).
+   * after every layer that has weights (see {@link #modelContainerNames}).
    */
   private final boolean namesSkipWeightedDuplicates;
   /** Per owner (layer or optimizer), stored float type to the count converted to float32. */
