@@ -14,6 +14,12 @@ license). This script never changes a model file. For each entry it
     temporary copy whose ``model_config`` attribute alone is translated to its Keras 3
     equivalent, following Keras 2 semantics; every translation is listed (``patches``) and
     the weights Keras 3 loaded are checked equal to the file's own datasets,
+  * for a .keras file that tf.keras 2.13-2.15 wrote on Windows (HDF5 names such as
+    ``_layer_checkpoint_dependencies\\dense`` in model.weights.h5: os.path.join) or whose
+    container names follow tf.keras < 2.14, the same copy also gets model.weights.h5 with its
+    paths normalized (``normalized_weights``: nested groups, Keras 3's names; every dataset and
+    attribute copied as it is); ``reference_source`` is then
+    ``keras3-patched-config-and-weight-paths``,
   * draws one input batch with the convention of ../shared/keras-corpus (numpy seed = the
     file number, batch 4, other None dimensions 8, inputs feeding an Embedding are
     randint(0, input_dim) int32, other inputs random_sample() float32) and saves
@@ -32,6 +38,7 @@ match another within 1e-5).
 import argparse
 import copy
 import hashlib
+import io
 import json
 import os
 import re
@@ -134,6 +141,9 @@ RULES = {
     "drop-batch_input_shape-after-InputLayer": "tf.keras 2.13+ .keras files repeat the "
         "InputLayer's batch_input_shape on the next layer; Keras 3 layers take no such argument, "
         "and the InputLayer already states it",
+    "drop-batch_input_shape-later-layer": "a batch_input_shape on a Sequential layer after the "
+        "first two (tf.keras 2.15 kept a later layer's own input_shape argument, which Keras 2 "
+        "ignores: only the first layer's builds the model); Keras 3 layers take no such argument",
     "gru-reset_after-false": "a GRU config without reset_after was written by Keras <= 2.1, "
         "whose GRU was reset_after=False (one bias vector); set explicitly, since Keras 3's "
         "default is True",
@@ -163,6 +173,101 @@ RULES = {
         "1/2's hard_sigmoid, clip(0.2*x + 0.5, 0, 1); Keras 3's built-in hard_sigmoid is "
         "relu6(x + 3)/6 = clip(x/6 + 0.5, 0, 1), a different function",
 }
+
+
+WEIGHT_RULES = {
+    "weights-paths-windows-backslash": "tf.keras 2.13-2.15 on Windows joined weight paths with "
+        "os.path.join, so model.weights.h5 names groups like '_layer_checkpoint_dependencies\\"
+        "dense' (one HDF5 name holding backslashes) where Linux writes nested groups; the copy "
+        "Keras 3 loads has every such name split into nested groups (h5py copy, datasets and "
+        "attributes byte for byte)",
+    "weights-paths-tf.keras-2.13-container-names": "tf.keras before 2.14 named the entries of "
+        "_layer_checkpoint_dependencies (an OrderedDict listing a layer with weights twice: "
+        "layer_with_weights-i and layer-j) before skipping the duplicate, so a layer with weights "
+        "used up two names of its class (flatten, dense, dense_2); renamed to the names Keras "
+        "3 looks up (flatten, dense, dense_1)",
+}
+
+
+def keras_version_before_2_14(kv):
+    m = re.match(r"(\d+)\.(\d+)", str(kv or ""))
+    return bool(m) and int(m.group(1)) == 2 and int(m.group(2)) < 14
+
+
+def snake_case(name):
+    """keras.src.utils.naming.to_snake_case."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub("([a-z])([A-Z])", r"\1_\2", name)
+    return name.lower()
+
+
+def normalized_weights(data, cfg, keras_version):
+    """(bytes, patches) of a .keras file's model.weights.h5 rewritten into the layout Keras 3
+    loads, or (None, []) when nothing needs changing: HDF5 names holding backslashes split into
+    nested groups, and tf.keras < 2.14 container names renamed to Keras 3's. Only paths change;
+    every dataset and attribute is copied as it is."""
+    applied = {}
+    src = h5py.File(io.BytesIO(data), "r")
+    objects = []
+    src.visititems(lambda name, obj: objects.append((name, obj)))
+    backslashed = [n for n, _ in objects if "\\" in n.rsplit("/", 1)[-1]]
+    if backslashed:
+        applied["weights-paths-windows-backslash"] = [n for n in backslashed
+                                                      if isinstance(src[n], h5py.Group)]
+    buf = io.BytesIO()
+    with h5py.File(buf, "w") as dst:
+        for k, v in src.attrs.items():
+            dst.attrs[k] = v
+        for name, obj in objects:
+            path = name.replace("\\", "/")
+            parts = path.split("/")
+            if any(p in ("", ".", "..") for p in parts):
+                raise ValueError(f"weights path {name!r} is not a relative path")
+            if isinstance(obj, h5py.Group):
+                g = dst.require_group(path)
+            else:
+                if path in dst:
+                    raise ValueError(f"two objects map to weights path {path!r}")
+                g = dst.create_dataset(path, data=obj[()], dtype=obj.dtype)
+            for k, v in obj.attrs.items():
+                g.attrs[k] = v
+        container = dst.get("_layer_checkpoint_dependencies")
+        model_class = cfg.get("class_name")
+        layers = cfg.get("config", {}).get("layers", []) if isinstance(cfg.get("config"), dict) else []
+        if container is not None and keras_version_before_2_14(keras_version) and layers:
+            if model_class == "Sequential" and layers[0].get("class_name") == "InputLayer":
+                layers = layers[1:]
+            used13, used3, moves = {}, {}, []
+            for l in layers:
+                base = snake_case(l["class_name"])
+                n = used13.get(base)
+                old = base if n is None else f"{base}_{n + 1}"
+                used13[base] = 0 if n is None else n + 1
+                m = used3.get(base)
+                new = base if m is None else f"{base}_{m + 1}"
+                used3[base] = 0 if m is None else m + 1
+                g = container.get(old)
+                if g is not None:
+                    held = []
+                    g.visititems(lambda _n, o: held.append(o) if isinstance(o, h5py.Dataset) else None)
+                    if held:
+                        used13[base] += 1
+                    if old != new:
+                        moves.append((old, new))
+            for old, _ in moves:
+                container.move(old, "__renaming__" + old)
+            for old, new in moves:
+                if new in container:
+                    raise ValueError(f"rename {old} -> {new}: {new} exists")
+                container.move("__renaming__" + old, new)
+                applied.setdefault("weights-paths-tf.keras-2.13-container-names", []).append(
+                    f"_layer_checkpoint_dependencies/{old} -> {new}")
+    src.close()
+    if not applied:
+        return None, []
+    return buf.getvalue(), [{"rule": r, "description": WEIGHT_RULES[r], "applied_at": a}
+                            for r, a in applied.items()]
 
 
 def first_kernel_shape(path, layer_name):
@@ -198,6 +303,11 @@ def translate(cfg, keras_version, path=None):
                 if "batch_input_shape" in second:
                     del second["batch_input_shape"]
                     note("drop-batch_input_shape-after-InputLayer", f"{where}/{second.get('name')}")
+                for later in layers[2:]:
+                    lc = later.get("config", {}) if isinstance(later, dict) else {}
+                    if isinstance(lc, dict) and "batch_input_shape" in lc:
+                        del lc["batch_input_shape"]
+                        note("drop-batch_input_shape-later-layer", f"{where}/{lc.get('name')}")
             if layers and layers[0].get("class_name") != "InputLayer":
                 first = layers[0].get("config", {})
                 bis = first.get("batch_input_shape")
@@ -361,13 +471,17 @@ def keras2_mask_for_initial_states(c, where, note):
     layers[:0] = added
 
 
-def write_patched_copy(src: Path, cfg, dst: Path):
+def write_patched_copy(src: Path, cfg, dst: Path, weights=None):
+    """A copy of src with its model config replaced by cfg and, for a .keras, its
+    model.weights.h5 by the bytes `weights` when given."""
     if zipfile.is_zipfile(src):
         with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
             for item in zin.infolist():
                 data = zin.read(item.filename)
                 if item.filename == "config.json":
                     data = json.dumps(cfg).encode("utf8")
+                if item.filename == "model.weights.h5" and weights is not None:
+                    data = weights
                 zout.writestr(item, data)
         return
     shutil.copyfile(src, dst)
@@ -385,6 +499,11 @@ def h5_weight_arrays(path: Path):
         g = f["model_weights"] if "model_weights" in f else f
 
         def visit(name, obj):
+            # a .keras also stores the optimizer's and the compiled metrics' variables, which a
+            # model loaded with compile=False does not have (names may use '\\' as '/')
+            top = name.replace("\\", "/").split("/")[0]
+            if g is f and top in ("optimizer", "metrics"):
+                return
             if isinstance(obj, h5py.Dataset):
                 arrays.append(np.asarray(obj[()]))
         g.visititems(visit)
@@ -507,6 +626,12 @@ def reference(entry):
         ref["keras3_as_is"] = "fails: " + as_is_error
 
     patched_cfg, patches = translate(cfg, kv, path if fmt == "h5" else None)
+    patched_weights = None
+    if fmt == "keras":
+        with zipfile.ZipFile(path) as z:
+            patched_weights, weight_patches = normalized_weights(z.read("model.weights.h5"),
+                                                                 patched_cfg, kv)
+        patches += weight_patches
     needs_semantics = any(p["rule"] == "hard_sigmoid-keras2" for p in patches)
     ref["reference_source"] = "keras3-as-is"
     if model is None or needs_semantics:
@@ -519,7 +644,7 @@ def reference(entry):
         native = model
         with tempfile.TemporaryDirectory() as tmp:
             copy_path = Path(tmp) / ("patched." + ("keras" if fmt == "keras" else "h5"))
-            write_patched_copy(path, patched_cfg, copy_path)
+            write_patched_copy(path, patched_cfg, copy_path, patched_weights)
             keras.backend.clear_session()
             try:
                 model = keras.models.load_model(copy_path, compile=False,
@@ -532,7 +657,8 @@ def reference(entry):
                 entry.update({k: ref[k] for k in ("expected", "reason", "keras3_as_is")})
                 (d / "keras_ref.json").write_text(json.dumps(ref, indent=1) + "\n")
                 return ref
-        ref["reference_source"] = "keras3-patched-config"
+        ref["reference_source"] = ("keras3-patched-config-and-weight-paths"
+                                   if patched_weights is not None else "keras3-patched-config")
         ref["patches"] = patches
         ref["weights_verified"] = weights_equal(model, path)
         if not ref["weights_verified"]["all_equal"]:
@@ -577,9 +703,14 @@ def reference(entry):
                          "absmax": float(np.abs(o).max()) if o.size else 0.0})
     ref.update({"inputs": in_meta, "outputs": out_meta, "expected": "parity",
                 "tolerance": {"atol": 1e-5, "rtol": 0}})
+    weight_rules = [p["rule"] for p in patches if p["rule"] in WEIGHT_RULES]
     ref["reason"] = ("Keras 3.15 loads the file as-is" if ref["reference_source"] == "keras3-as-is"
                      else "reference from a config-only translation ("
-                     + ", ".join(p["rule"] for p in patches) + ")")
+                     + ", ".join(p["rule"] for p in patches) + ")" if not weight_rules
+                     else "reference from a translated copy: config ("
+                     + ", ".join(p["rule"] for p in patches if p["rule"] not in WEIGHT_RULES)
+                     + ") and model.weights.h5 paths (" + ", ".join(weight_rules) + "; datasets "
+                     "unchanged, weights_verified)")
     entry.update({k: ref[k] for k in ("expected", "reason", "keras3_as_is", "reference_source")})
     if "patches" in ref:
         entry["patches"] = [p["rule"] for p in ref["patches"]]

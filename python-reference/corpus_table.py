@@ -50,7 +50,9 @@ def main():
     def row_keras():
         as_is = sum(1 for e in man if e.get("keras3_as_is") == "loads")
         translated = sum(1 for e in man if e.get("reference_source") == "keras3-patched-config")
-        return as_is, translated
+        paths = sum(1 for e in man
+                    if e.get("reference_source") == "keras3-patched-config-and-weight-paths")
+        return as_is, translated, paths
 
     def row_dl():
         imported = sum(1 for e in man if dl.get(e["id"], {}).get("imported")
@@ -60,7 +62,7 @@ def main():
         return imported, predicted, matched
 
     kl, km, kr, kf = row_kb()
-    ka, kt = row_keras()
+    ka, kt, kp = row_keras()
     di, dp, dm = row_dl()
     print(f"{n} files: {exp.get('parity', 0)} with a Keras reference (parity), "
           f"{exp.get('refuse-lambda', 0)} Lambda, {exp.get('refuse-custom', 0)} custom-object, "
@@ -71,9 +73,9 @@ def main():
     print("|---|---|---|---|---|")
     print(f"| KerasBridge | {kl}/{n} | {km}/{len(parity)} (parity files without a known gap) | {kr}/{len(refuse)} (Lambda/custom, "
           f"named in the message) | {kf} |")
-    print(f"| Keras 3.15.1, file as-is | {ka}/{n} | (the reference; {kt} more through the "
-          f"config-only Keras 2 translation) | {len(refuse)} (not loaded: need code) | "
-          f"{n - ka - len(refuse)} |")
+    print(f"| Keras 3.15.1, file as-is | {ka}/{n} | (the reference; {kt + kp} more through the "
+          f"Keras 2 translation: {kt} config-only, {kp} config and weight paths) | "
+          f"{len(refuse)} (not loaded: need code) | {n - ka - len(refuse)} |")
     print(f"| DL4J 1.0.0-M2.1 | {di}/{n} | {dm}/{len(parity)} (predicted {dp}) | - | {n - di} |")
     reasons = collections.Counter()
     for e in man:

@@ -38,6 +38,25 @@ public final class KerasJson {
           .build())
       .build();
 
+  /**
+   * Longest name a file may give a layer, weight, optimizer, loss, metric, activation, class or
+   * module (the longest in the corpus and fixtures, 716 files, is 36 characters). Names end up in
+   * TensorFlow op and scope names and in messages; a name of millions of characters made graph
+   * building crawl (fuzz finding, issue 11), so a longer one is refused when the JSON is read.
+   */
+  public static final int MAX_NAME_LENGTH = 1_024;
+
+  /**
+   * Keys whose values are names: every string below them (through arrays and plain objects such
+   * as a loss dict keyed by output) is held to {@link #MAX_NAME_LENGTH}. A serialized Keras object
+   * ({@code class_name} present) below them is judged by its own keys, so free text such as a
+   * Lambda's bytecode ({@code function}, {@code code}) is never a name.
+   */
+  private static final java.util.Set<String> NAME_KEYS = java.util.Set.of("name", "class_name",
+      "registered_name", "module", "activation", "recurrent_activation", "optimizer", "loss",
+      "metrics", "weighted_metrics", "inbound_nodes", "input_layers", "output_layers",
+      "keras_history", "dtype", "keras_version", "backend");
+
   private KerasJson() {}
 
   /** A node factory for building config trees. */
@@ -61,11 +80,68 @@ public final class KerasJson {
       if (n == null || n.isMissingNode()) {
         throw new InvalidInputException(where + ": empty " + expected);
       }
+      checkNames(n, false, new java.util.ArrayDeque<>(), where, expected);
       return n;
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(where + ": " + expected + " is not valid JSON: "
           + e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * Refuses a name longer than {@link #MAX_NAME_LENGTH}: an object key anywhere, or a string
+   * below one of {@link #NAME_KEYS}. {@code path} holds the keys and indices walked so far, turned
+   * into text only for the message.
+   */
+  private static void checkNames(JsonNode n, boolean inName, java.util.Deque<String> path,
+      String where, String expected) {
+    if (n.isTextual()) {
+      if (inName && n.textValue().length() > MAX_NAME_LENGTH) {
+        checkName(n.textValue(), where, expected + " field " + pointer(path));
+      }
+    } else if (n.isObject()) {
+      boolean names = inName && !n.has("class_name");
+      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = n.fields();
+          it.hasNext(); ) {
+        java.util.Map.Entry<String, JsonNode> f = it.next();
+        if (f.getKey().length() > MAX_NAME_LENGTH) {
+          checkName(f.getKey(), where, expected + " key in " + pointer(path));
+        }
+        path.addLast(f.getKey());
+        checkNames(f.getValue(), names || NAME_KEYS.contains(f.getKey()), path, where, expected);
+        path.removeLast();
+      }
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) {
+        path.addLast(Integer.toString(i));
+        checkNames(n.get(i), inName, path, where, expected);
+        path.removeLast();
+      }
+    }
+  }
+
+  /**
+   * Refuses {@code value}, a name read from a model file, when it is longer than
+   * {@link #MAX_NAME_LENGTH}.
+   *
+   * @param where the file, for the message
+   * @param field what holds the name (a JSON field path, an HDF5 attribute)
+   * @throws InvalidInputException naming the file, the field and the length
+   */
+  public static void checkName(String value, String where, String field) {
+    if (value != null && value.length() > MAX_NAME_LENGTH) {
+      throw new InvalidInputException(where + ": " + field + " is a name of " + value.length()
+          + " characters (starting '" + value.substring(0, 40) + "...'); Keras names are"
+          + " short, at most " + MAX_NAME_LENGTH + " characters are accepted");
+    }
+  }
+
+  private static String pointer(java.util.Collection<String> path) {
+    StringBuilder b = new StringBuilder();
+    for (String p : path) {
+      b.append('/').append(p.length() > 80 ? p.substring(0, 80) + "..." : p);
+    }
+    return b.length() == 0 ? "/" : b.toString();
   }
 
   /** Compact JSON text of {@code node}. */

@@ -64,6 +64,7 @@ public final class H5ModelReader {
         version = Hdf5.stringAttribute(weightsGroup, "keras_version");
       }
       version = version == null ? "" : version;
+      KerasJson.checkName(version, where, "attribute keras_version");
       boolean keras3 = majorVersion(version) >= 3;
       List<String> translations = new ArrayList<>();
       JsonNode raw = KerasJson.parse(modelConfig, where + " (attribute model_config)",
@@ -159,7 +160,7 @@ public final class H5ModelReader {
       throw new InvalidInputException(where + ": weights group '" + group.getPath()
           + "' has no \"layer_names\" attribute (expected Keras legacy HDF5 weights)");
     }
-    List<String> fileLayers = Hdf5.stringListAttribute(group, "layer_names");
+    List<String> fileLayers = Hdf5.nameListAttribute(group, "layer_names", where);
     Map<String, JsonNode> entries = new LinkedHashMap<>();
     for (JsonNode l : ConfigNormalizer.layersOf(config)) {
       entries.put(ConfigNormalizer.layerName(l), l);
@@ -176,7 +177,7 @@ public final class H5ModelReader {
         throw new InvalidInputException(where + ": layer_names lists '" + layer
             + "' but the weights group has no group of that name");
       }
-      List<String> names = Hdf5.stringListAttribute(lg, "weight_names");
+      List<String> names = Hdf5.nameListAttribute(lg, "weight_names", where);
       if (names.isEmpty()) {
         continue;
       }
@@ -199,7 +200,7 @@ public final class H5ModelReader {
       byName.put(layer, LegacyWeightOrder.toLayerOrder(entry, list));
     }
     Group top = Hdf5.childGroup(group, "top_level_model_weights");
-    if (top != null && !Hdf5.stringListAttribute(top, "weight_names").isEmpty()) {
+    if (top != null && !Hdf5.nameListAttribute(top, "weight_names", where).isEmpty()) {
       throw new UnsupportedFeatureException(where + ": the model owns weights outside its layers"
           + " (top_level_model_weights: " + Hdf5.stringListAttribute(top, "weight_names")
           + "); only weights held by layers are supported");
@@ -223,7 +224,7 @@ public final class H5ModelReader {
       return out;
     }
     Map<String, Integer> converted = new java.util.TreeMap<>();
-    for (String wn : Hdf5.stringListAttribute(g, "weight_names")) {
+    for (String wn : Hdf5.nameListAttribute(g, "weight_names", where)) {
       Dataset ds = dataset(g, wn, where, "optimizer_weights");
       if (out.put(wn, readWeight(ds, true, where, "optimizer weight '" + wn + "'",
           converted)) != null) {

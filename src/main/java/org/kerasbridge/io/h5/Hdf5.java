@@ -270,6 +270,21 @@ public final class Hdf5 {
     }
   }
 
+  /**
+   * A list of names ({@code layer_names}, {@code weight_names}) as
+   * {@link #stringListAttribute}, each held to {@link org.kerasbridge.io.KerasJson#MAX_NAME_LENGTH}.
+   *
+   * @param where the file, for the message
+   */
+  public static List<String> nameListAttribute(Node node, String name, String where) {
+    List<String> out = stringListAttribute(node, name);
+    for (String n : out) {
+      org.kerasbridge.io.KerasJson.checkName(n, where, "HDF5 attribute '" + name + "' of '"
+          + node.getPath() + "'");
+    }
+    return out;
+  }
+
   /** True when {@code node} carries attribute {@code name} (chunked or not). */
   public static boolean hasAttribute(Node node, String name) {
     return node.getAttribute(name) != null || node.getAttribute(name + "0") != null;

@@ -160,7 +160,7 @@ public final class KerasV3Reader {
     if (compile != null && (compile.isNull() || (compile.isObject() && compile.isEmpty()))) {
       compile = null;
     }
-    V3WeightStore store = new V3WeightStore(h5, where, translations);
+    V3WeightStore store = new V3WeightStore(h5, where, version, translations);
     Map<String, List<NamedArray>> weights = store.layerWeights(config);
     Map<String, NpyArray> optimizer = store.optimizerVariables();
     return new ModelSpec(source, format, version, config, weights,

@@ -3,7 +3,6 @@ package org.kerasbridge.io.keras;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
-import io.jhdf.api.Node;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,27 +42,54 @@ import org.kerasbridge.ndarray.NpyArray;
  * {@code query_dense, key_dense, value_dense, output_dense}, and then any other child in Keras's
  * own saving walk order (names sorted, {@code _}-prefixed last). The walk stops at a layer's
  * subtree; objects Keras saves elsewhere (the optimizer) are read separately.
+ *
+ * <p>The file is walked as a {@link WeightTree}: a backslash in an HDF5 name (tf.keras 2.13-2.15
+ * on Windows) is a path separator. tf.keras 2.13 and 2.14 files keep their layers under
+ * {@code _layer_checkpoint_dependencies}, named as {@link #modelContainerNames} says.
  */
 final class V3WeightStore {
   private static final List<String> CHILD_ORDER = List.of("cell", "forward_layer",
       "backward_layer", "layer", "cells", "layers", "query_dense", "_query_dense", "key_dense",
       "_key_dense", "value_dense", "_value_dense", "output_dense", "_output_dense");
 
-  private final Group root;
+  private final WeightTree root;
   private final String where;
   private final List<String> translations;
-  /** {@code layers}, or {@code _layer_checkpoint_dependencies} in tf.keras 2.13 files. */
+  /** {@code layers}, or {@code _layer_checkpoint_dependencies} in tf.keras 2.13-2.14 files. */
   private final String layersGroup;
+  /**
+   * tf.keras before 2.14 named the entries of {@code _layer_checkpoint_dependencies} with a gap
+   * after every layer that has weights (see {@link #modelContainerNames}).
+   */
+  private final boolean namesSkipWeightedDuplicates;
   /** Per owner (layer or optimizer), stored float type to the count converted to float32. */
   private final Map<String, Map<String, Integer>> converted = new LinkedHashMap<>();
 
-  V3WeightStore(Group root, String where, List<String> translations) {
-    this.root = root;
+  /**
+   * @param kerasVersion the version that wrote the file ({@code metadata.json}), "" if unknown
+   */
+  V3WeightStore(Group root, String where, String kerasVersion, List<String> translations) {
+    WeightTree.Built built = WeightTree.of(root, where);
+    this.root = built.root();
     this.where = where;
     this.translations = translations;
-    this.layersGroup = Hdf5.childGroup(root, "layers") == null
-        && Hdf5.childGroup(root, "_layer_checkpoint_dependencies") != null
+    if (built.backslashNames() > 0) {
+      translations.add("model.weights.h5: " + built.backslashNames() + " HDF5 name(s) use '\\'"
+          + " as the path separator (tf.keras 2.13-2.15 on Windows joined paths with"
+          + " os.path.join), read as nested groups");
+    }
+    this.layersGroup = this.root.group("layers") == null
+        && this.root.group("_layer_checkpoint_dependencies") != null
         ? "_layer_checkpoint_dependencies" : "layers";
+    this.namesSkipWeightedDuplicates = layersGroup.equals("_layer_checkpoint_dependencies")
+        && before214(kerasVersion);
+  }
+
+  /** True for a Keras 2 version before 2.14 (2.13.1, 2.12.0, ...). */
+  static boolean before214(String version) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,9})\\.(\\d{1,9})")
+        .matcher(version == null ? "" : version);
+    return m.find() && Integer.parseInt(m.group(1)) == 2 && Integer.parseInt(m.group(2)) < 14;
   }
 
   /** Snake case as Keras's {@code naming.to_snake_case}. */
@@ -109,21 +135,51 @@ final class V3WeightStore {
     return out;
   }
 
+  /**
+   * The group names of a model's layer container. Keras 3 and tf.keras 2.14+ use
+   * {@link #containerNames}. tf.keras before 2.14 saved {@code _layer_checkpoint_dependencies},
+   * an OrderedDict in which a layer with weights appears twice in a row
+   * ({@code layer_with_weights-i}, then {@code layer-j}), and named each value before skipping
+   * the one already saved: a layer with weights uses up two names of its class, so Flatten,
+   * Dense, Dense are saved as {@code flatten}, {@code dense}, {@code dense_2}. Whether a layer has
+   * weights is read from the file (its group holds a dataset), as that is where tf.keras's
+   * {@code layer.weights} went.
+   */
+  private List<String> modelContainerNames(List<JsonNode> entries, WeightTree container) {
+    if (!namesSkipWeightedDuplicates || container == null) {
+      return containerNames(entries);
+    }
+    Map<String, Integer> used = new HashMap<>();
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : entries) {
+      String base = snakeCase(e.path("class_name").asText());
+      Integer n = used.get(base);
+      String name = n == null ? base : base + "_" + (n + 1);
+      used.put(base, n == null ? 0 : n + 1);
+      out.add(name);
+      WeightTree g = container.group(name);
+      if (g != null && g.holdsDatasets()) {
+        used.merge(base, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
   /** Weights of every top-level layer of {@code config} that has any, in config order. */
   Map<String, List<NamedArray>> layerWeights(JsonNode config) {
-    Group own = Hdf5.childGroup(root, "vars");
-    if (own != null && !own.getChildren().isEmpty()) {
-      throw new UnsupportedFeatureException(where + ": the model owns " + own.getChildren().size()
-          + " variable(s) outside its layers (group /vars); only weights held by layers are"
-          + " supported");
+    WeightTree own = root.group("vars");
+    if (own != null && !own.childNames().isEmpty()) {
+      throw new UnsupportedFeatureException(where + ": the model owns "
+          + own.childNames().size() + " variable(s) outside its layers (group /vars); only"
+          + " weights held by layers are supported");
     }
     Map<String, List<NamedArray>> out = new LinkedHashMap<>();
-    Group container = Hdf5.childGroup(root, layersGroup);
+    WeightTree container = root.group(layersGroup);
     List<JsonNode> entries = containerEntries(config);
-    List<String> names = containerNames(entries);
+    List<String> names = modelContainerNames(entries, container);
     for (int i = 0; i < entries.size(); i++) {
       JsonNode e = entries.get(i);
-      Group g = Hdf5.childGroup(container, names.get(i));
+      WeightTree g = container == null ? null : container.group(names.get(i));
       if (g == null) {
         continue;
       }
@@ -141,7 +197,7 @@ final class V3WeightStore {
   /** Every optimizer variable under {@code optimizer/}, keyed by its path, in Keras order. */
   Map<String, NpyArray> optimizerVariables() {
     Map<String, NpyArray> out = new LinkedHashMap<>();
-    Group opt = Hdf5.childGroup(root, "optimizer");
+    WeightTree opt = root.group("optimizer");
     if (opt == null) {
       return out;
     }
@@ -160,12 +216,14 @@ final class V3WeightStore {
     converted.clear();
   }
 
-  private void checkName(Group g, JsonNode entry, String path) {
-    Group vars = Hdf5.childGroup(g, "vars");
+  private void checkName(WeightTree g, JsonNode entry, String path) {
+    WeightTree vars = g.group("vars");
     if (vars == null) {
       return;
     }
-    String stored = Hdf5.stringAttribute(vars, "name");
+    String stored = vars.stringAttribute("name");
+    org.kerasbridge.io.KerasJson.checkName(stored, where, "HDF5 attribute 'name' of '"
+        + vars.path() + "'");
     String expected = ConfigNormalizer.layerName(entry);
     if (stored != null && !stored.equals(expected)) {
       throw new InvalidInputException(where + ": weights group '" + path + "' belongs to layer '"
@@ -175,27 +233,29 @@ final class V3WeightStore {
     }
   }
 
-  private void collect(Group g, JsonNode entry, String rel, List<NamedArray> out, String owner) {
-    Group vars = Hdf5.childGroup(g, "vars");
+  private void collect(WeightTree g, JsonNode entry, String rel, List<NamedArray> out,
+      String owner) {
+    WeightTree vars = g.group("vars");
     if (vars != null) {
       readVars(vars, entry, rel + "vars/", out, owner);
     }
-    Map<String, Node> children = new TreeMap<>(g.getChildren());
+    Set<String> children = g.groupNames();
     children.remove("vars");
     Set<String> done = new HashSet<>();
     JsonNode cfg = entry == null ? null : entry.path("config");
     if (entry != null && ConfigNormalizer.isModel(entry)) {
-      Group layers = Hdf5.childGroup(g, layersGroup);
+      WeightTree layers = g.group(layersGroup);
       if (layers != null) {
         container(layers, containerEntries(entry), rel + layersGroup + "/", out, owner, true);
       }
       done.add(layersGroup);
     }
     for (String name : CHILD_ORDER) {
-      if (done.contains(name) || !(children.get(name) instanceof Group child)) {
+      if (done.contains(name) || !children.contains(name)) {
         continue;
       }
       done.add(name);
+      WeightTree child = g.group(name);
       JsonNode childEntry = childEntry(name, cfg);
       if (name.equals("cells") || name.equals("layers")) {
         List<JsonNode> list = new ArrayList<>();
@@ -208,14 +268,14 @@ final class V3WeightStore {
       }
     }
     List<String> rest = new ArrayList<>();
-    for (Map.Entry<String, Node> c : children.entrySet()) {
-      if (!done.contains(c.getKey()) && c.getValue() instanceof Group) {
-        rest.add(c.getKey());
+    for (String c : children) {
+      if (!done.contains(c)) {
+        rest.add(c);
       }
     }
     rest.sort(Comparator.comparing(n -> n.startsWith("_") ? "~" + n : n));
     for (String name : rest) {
-      collect((Group) children.get(name), null, rel + name + "/", out, owner);
+      collect(g.group(name), null, rel + name + "/", out, owner);
     }
   }
 
@@ -233,45 +293,46 @@ final class V3WeightStore {
     return c != null && c.isObject() && c.has("class_name") ? c : null;
   }
 
-  private void container(Group g, List<JsonNode> entries, String rel, List<NamedArray> out,
-      String owner, boolean checkNames) {
-    List<String> names = containerNames(entries);
+  /**
+   * @param model true for a model's own layer container (named as Keras names
+   *     {@code model.layers}, and checked against the layer names)
+   */
+  private void container(WeightTree g, List<JsonNode> entries, String rel, List<NamedArray> out,
+      String owner, boolean model) {
+    List<String> names = model ? modelContainerNames(entries, g) : containerNames(entries);
     Set<String> done = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
-      Group child = Hdf5.childGroup(g, names.get(i));
+      WeightTree child = g.group(names.get(i));
       if (child == null) {
         continue;
       }
       done.add(names.get(i));
-      if (checkNames) {
+      if (model) {
         checkName(child, entries.get(i), rel + names.get(i));
       }
       collect(child, entries.get(i), rel + names.get(i) + "/", out, owner);
     }
-    List<String> rest = new ArrayList<>();
-    new TreeMap<>(g.getChildren()).forEach((k, v) -> {
-      if (!done.contains(k) && v instanceof Group) {
-        rest.add(k);
+    for (String name : g.groupNames()) {
+      if (!done.contains(name)) {
+        collect(g.group(name), null, rel + name + "/", out, owner);
       }
-    });
-    for (String name : rest) {
-      collect(Hdf5.childGroup(g, name), null, rel + name + "/", out, owner);
     }
   }
 
-  private void readVars(Group vars, JsonNode entry, String prefix, List<NamedArray> out,
+  private void readVars(WeightTree vars, JsonNode entry, String prefix, List<NamedArray> out,
       String owner) {
     Map<Integer, Dataset> byIndex = new TreeMap<>();
-    for (Map.Entry<String, Node> c : vars.getChildren().entrySet()) {
+    for (String c : vars.childNames()) {
       int idx;
       try {
-        idx = Integer.parseInt(c.getKey());
+        idx = Integer.parseInt(c);
       } catch (NumberFormatException e) {
-        throw new InvalidInputException(where + ": '" + vars.getPath() + c.getKey()
+        throw new InvalidInputException(where + ": '" + vars.path() + c
             + "' is not a numbered variable (expected vars/0, vars/1, ...)");
       }
-      if (!(c.getValue() instanceof Dataset ds)) {
-        throw new InvalidInputException(where + ": '" + vars.getPath() + c.getKey()
+      Dataset ds = vars.dataset(c);
+      if (ds == null) {
+        throw new InvalidInputException(where + ": '" + vars.path() + c
             + "' is a group, expected a variable dataset");
       }
       byIndex.put(idx, ds);
@@ -281,7 +342,7 @@ final class V3WeightStore {
         && "float64".equals(ConfigNormalizer.policyName(entry.path("config").get("dtype")));
     for (Map.Entry<Integer, Dataset> e : byIndex.entrySet()) {
       if (e.getKey() != expected++) {
-        throw new InvalidInputException(where + ": variables in '" + vars.getPath()
+        throw new InvalidInputException(where + ": variables in '" + vars.path()
             + "' are not numbered 0.." + (byIndex.size() - 1) + ": " + byIndex.keySet());
       }
       String name = prefix + e.getKey();
