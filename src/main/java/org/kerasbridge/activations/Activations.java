@@ -164,17 +164,27 @@ public final class Activations {
     return tf.clipByValue(y, c(tf, 0, x), c(tf, 1, x));
   }
 
-  /** {@code tf.nn.gelu}: exact with erf, or the tanh approximation. */
+  /**
+   * {@code tf.nn.gelu} as TF 2.21 (Keras 3.15's backend) writes it: exact as {@code 0.5 * x *
+   * erfc(-x * cast(0.7071067811865476))}, or the tanh approximation {@code 0.5 * x * (1 +
+   * tanh(0.7978845608028654 * (x + cast(0.044715) * x^3)))}. A {@code math_ops.cast} of a Python
+   * float goes through a float32 tensor first; a bare Python float converts to x's dtype directly.
+   */
   public static Operand<TFloat32> gelu(Ops tf, Operand<TFloat32> x, boolean approximate) {
     Operand<TFloat32> half = c(tf, 0.5, x);
     if (approximate) {
-      Operand<TFloat32> cube = tf.math.mul(c(tf, 0.044715, x), tf.math.pow(x, c(tf, 3, x)));
-      Operand<TFloat32> inner = tf.math.mul(c(tf, SQRT_2_OVER_PI, x),
-          tf.math.add(x, cube));
+      Operand<TFloat32> cube = tf.math.mul(cast32(tf, 0.044715, x), tf.math.pow(x, c(tf, 3, x)));
+      Operand<TFloat32> inner = tf.math.mul(c(tf, SQRT_2_OVER_PI, x), tf.math.add(x, cube));
       return tf.math.mul(tf.math.mul(half, x), tf.math.add(c(tf, 1, x), tf.math.tanh(inner)));
     }
-    Operand<TFloat32> erf = tf.math.erf(tf.math.div(x, c(tf, Math.sqrt(2.0), x)));
-    return tf.math.mul(tf.math.mul(half, x), tf.math.add(c(tf, 1, x), erf));
+    Operand<TFloat32> erfc = tf.math.erfc(tf.math.mul(tf.math.neg(x),
+        cast32(tf, 0.7071067811865476, x)));
+    return tf.math.mul(tf.math.mul(half, x), erfc);
+  }
+
+  /** {@code math_ops.cast(value, x.dtype)}: the float32 constant cast to x's dtype. */
+  private static Operand<TFloat32> cast32(Ops tf, double value, Operand<TFloat32> x) {
+    return org.kerasbridge.layers.DTypePolicy.cast(tf, tf.constant((float) value), x.type());
   }
 
   /** {@code value} in the dtype of {@code x} (a Python number in a Keras activation). */
