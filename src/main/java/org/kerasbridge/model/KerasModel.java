@@ -499,8 +499,7 @@ public final class KerasModel implements InferenceModel {
    * implemented here. Inference (predict, evaluate) is supported.
    */
   private void refuseHalfPrecisionTraining(String what) {
-    List<String> found = new ArrayList<>();
-    collectHalfPolicies(root, found);
+    List<String> found = halfPrecisionLayers();
     if (!found.isEmpty()) {
       throw new org.kerasbridge.UnsupportedFeatureException(source + ": " + what + " is not"
           + " supported for a model with a half-precision dtype policy (" + String.join(", ",
@@ -508,6 +507,16 @@ public final class KerasModel implements InferenceModel {
           + "): Keras trains it with loss scaling (LossScaleOptimizer) and float16 gradients,"
           + " which KerasBridge does not implement; predict and evaluate work");
     }
+  }
+
+  /**
+   * The layers with a dtype policy other than float32, each as {@code layer 'name' (Class) has
+   * dtype policy "policy"}; empty for a float32 model.
+   */
+  public List<String> halfPrecisionLayers() {
+    List<String> found = new ArrayList<>();
+    collectHalfPolicies(root, found);
+    return found;
   }
 
   private static void collectHalfPolicies(Functional f, List<String> found) {
