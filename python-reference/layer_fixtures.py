@@ -823,6 +823,9 @@ def _policy_cases(policy):
           "Dense(6) -> Activation each of sigmoid, tanh, elu, selu, gelu, silu, hard_sigmoid, "
           "softplus, relu6, leaky_relu (Functional, one output each)",
           lambda: _policy_activations(P), normal(5, scale=2.0))
+    add_p("merge", "Add", "Functional: two Dense(4) -> Add, Subtract, Maximum, Minimum -> "
+          "Concatenate",
+          lambda: _policy_merge(P), normal(5, scale=2.0))
     add_p("reshape_flatten_dropout", "Reshape",
           "Dense(6) -> Reshape((2, 3)) -> Dropout(0.5) -> Flatten -> ReLU(max_value=1.5, "
           "negative_slope=0.1)",
@@ -841,6 +844,15 @@ def _policy_activations(P):
     h = L.Dense(6, dtype=P)(inp)
     outs = [L.Activation(a, dtype=P, name=f"act_{a}")(h) for a in _POLICY_ACTIVATIONS]
     return keras.Model(inp, outs)
+
+
+def _policy_merge(P):
+    inp = keras.Input((5,))
+    a = L.Dense(4, dtype=P)(inp)
+    b = L.Dense(4, dtype=P)(inp)
+    parts = [L.Add(dtype=P)([a, b]), L.Subtract(dtype=P)([a, b]), L.Maximum(dtype=P)([a, b]),
+             L.Minimum(dtype=P)([a, b])]
+    return keras.Model(inp, L.Concatenate(dtype=P)(parts))
 
 
 def _mixed_output_float32():

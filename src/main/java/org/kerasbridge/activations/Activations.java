@@ -169,6 +169,7 @@ public final class Activations {
    * erfc(-x * cast(0.7071067811865476))}, or the tanh approximation {@code 0.5 * x * (1 +
    * tanh(0.7978845608028654 * (x + cast(0.044715) * x^3)))}. A {@code math_ops.cast} of a Python
    * float goes through a float32 tensor first; a bare Python float converts to x's dtype directly.
+   * The exact form keeps {@code 1 + erf(x / sqrt 2)} in float32 (see below).
    */
   public static Operand<TFloat32> gelu(Ops tf, Operand<TFloat32> x, boolean approximate) {
     Operand<TFloat32> half = c(tf, 0.5, x);
@@ -177,6 +178,13 @@ public final class Activations {
       Operand<TFloat32> inner = tf.math.mul(c(tf, SQRT_2_OVER_PI, x), tf.math.add(x, cube));
       return tf.math.mul(tf.math.mul(half, x), tf.math.add(c(tf, 1, x), tf.math.tanh(inner)));
     }
+    if (x.type() == TFloat32.class) {
+      // 1 + erf(x / sqrt 2), equal to erfc(-x / sqrt 2) within float32 rounding (1e-5 parity):
+      // TF Java's C++ gradient registry has Erf's gradient but not Erfc's, so this one trains
+      Operand<TFloat32> erf = tf.math.erf(tf.math.div(x, c(tf, Math.sqrt(2.0), x)));
+      return tf.math.mul(tf.math.mul(half, x), tf.math.add(c(tf, 1, x), erf));
+    }
+    // half precision (inference only): TF 2.21's exact op sequence, bit for bit
     Operand<TFloat32> erfc = tf.math.erfc(tf.math.mul(tf.math.neg(x),
         cast32(tf, 0.7071067811865476, x)));
     return tf.math.mul(tf.math.mul(half, x), erfc);
