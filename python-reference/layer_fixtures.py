@@ -742,6 +742,155 @@ for _base in [c for c in CASES.values() if c.hard_sigmoid]:
         _base.build, _base.inputs, keras2_companion_of=_base.name)
 
 
+# ---- dtype policies -------------------------------------------------------
+# The same layers under a half-precision dtype policy: "float16" (float16 variables and compute)
+# and "mixed_float16" (float32 variables read as float16). Keras's predict returns float16
+# (stored here widened to float32, exactly); KerasBridge must run the same float16 ops.
+
+_NO_K2_POLICY = ("tf.keras 2 files store a mixed-precision Policy, not a Keras 3 DTypePolicy; "
+                 "these cases test the Keras 3 policy semantics")
+
+
+def _policy_cases(policy):
+    P = policy
+    tag = {"float16": "f16", "mixed_float16": "mixed_f16", "bfloat16": "bf16"}[P]
+    kw = dict(keras2=_NO_K2_POLICY)
+
+    def add_p(name, layer, option, build, inputs, **extra):
+        add(f"policy_{tag}_{name}", layer, f"dtype={P!r}: " + option, build, inputs,
+            **{**kw, **extra})
+
+    add_p("dense", "Dense", "Dense(4, relu) -> Dense(3)",
+          lambda: seq((5,), L.Dense(4, activation="relu", dtype=P), L.Dense(3, dtype=P)),
+          normal(5, scale=2.0))
+    add_p("dense_3d_input", "Dense", "Dense(3) on (None, 4, 5)",
+          lambda: seq((4, 5), L.Dense(3, dtype=P)), normal(4, 5))
+    add_p("conv1d_causal", "Conv1D", "Conv1D(3, 3, padding='causal', relu) -> Conv1D(2, 2, "
+          "dilation_rate=2, causal)",
+          lambda: seq((9, 2), L.Conv1D(3, 3, padding="causal", activation="relu", dtype=P),
+                      L.Conv1D(2, 2, padding="causal", dilation_rate=2, dtype=P)),
+          normal(9, 2))
+    add_p("conv2d", "Conv2D", "Conv2D(3, 3, same) -> Conv2D(2, 2, strides 2, valid)",
+          lambda: seq((6, 7, 2), L.Conv2D(3, 3, padding="same", dtype=P),
+                      L.Conv2D(2, 2, strides=2, dtype=P)),
+          normal(6, 7, 2))
+    add_p("batch_normalization", "BatchNormalization",
+          "Dense(4) -> BatchNormalization (computes in float32, casts back)",
+          lambda: seq((5,), L.Dense(4, dtype=P), L.BatchNormalization(dtype=P)),
+          normal(5, scale=2.0))
+    add_p("batch_normalization_conv", "BatchNormalization",
+          "Conv1D(3, 2) -> BatchNormalization(axis=-1) on (None, 6, 2)",
+          lambda: seq((6, 2), L.Conv1D(3, 2, dtype=P), L.BatchNormalization(dtype=P)),
+          normal(6, 2))
+    add_p("layer_normalization", "LayerNormalization",
+          "Dense(4) -> LayerNormalization (no autocast; float32 inside)",
+          lambda: seq((5,), L.Dense(4, dtype=P), L.LayerNormalization(dtype=P)),
+          normal(5, scale=2.0))
+    add_p("lstm", "LSTM", "LSTM(4) on (None, 5, 3) -> Dense(2)",
+          lambda: seq((5, 3), L.LSTM(4, dtype=P), L.Dense(2, dtype=P)), normal(5, 3))
+    add_p("lstm_sequences", "LSTM", "LSTM(3, return_sequences=True)",
+          lambda: seq((5, 3), L.LSTM(3, return_sequences=True, dtype=P)), normal(5, 3))
+    add_p("gru", "GRU", "GRU(4) (reset_after=True)",
+          lambda: seq((5, 3), L.GRU(4, dtype=P)), normal(5, 3))
+    add_p("simple_rnn", "SimpleRNN", "SimpleRNN(4, return_sequences=True)",
+          lambda: seq((5, 3), L.SimpleRNN(4, return_sequences=True, dtype=P)), normal(5, 3))
+    add_p("pooling1d", "MaxPooling1D", "MaxPooling1D(2) -> AveragePooling1D(2) -> "
+          "GlobalAveragePooling1D (ops.mean in float32)",
+          lambda: seq((9, 3), L.MaxPooling1D(2, dtype=P), L.AveragePooling1D(2, dtype=P),
+                      L.GlobalAveragePooling1D(dtype=P)),
+          normal(9, 3))
+    add_p("pooling2d", "MaxPooling2D", "MaxPooling2D(2) -> AveragePooling2D(2, same) -> "
+          "GlobalMaxPooling2D",
+          lambda: seq((7, 8, 2), L.MaxPooling2D(2, dtype=P),
+                      L.AveragePooling2D(2, padding="same", dtype=P),
+                      L.GlobalMaxPooling2D(dtype=P)),
+          normal(7, 8, 2))
+    add_p("global_average_pooling2d", "GlobalAveragePooling2D", "on (None, 4, 5, 3)",
+          lambda: seq((4, 5, 3), L.GlobalAveragePooling2D(dtype=P)), normal(4, 5, 3, scale=3.0))
+    add_p("embedding", "Embedding", "Embedding(10, 4) -> LSTM(3) (no autocast; output cast)",
+          lambda: seq((6,), L.Embedding(10, 4, dtype=P), L.LSTM(3, dtype=P), dtype="int32"),
+          lambda rng: ids_with_padding(rng, vocab=10))
+    add_p("embedding_masked_pooling", "GlobalAveragePooling1D",
+          "Embedding(7, 3, mask_zero=True) -> GlobalAveragePooling1D (masked sum in float16)",
+          lambda: seq((6,), L.Embedding(7, 3, mask_zero=True, dtype=P),
+                      L.GlobalAveragePooling1D(dtype=P), dtype="int32"),
+          ids_with_padding)
+    add_p("softmax", "Softmax", "Dense(4) -> Softmax() -> Dense(4, activation='softmax')",
+          lambda: seq((5,), L.Dense(4, dtype=P), L.Softmax(dtype=P),
+                      L.Dense(4, activation="softmax", dtype=P)),
+          normal(5, scale=2.0))
+    add_p("activations", "Activation",
+          "Dense(6) -> Activation each of sigmoid, tanh, elu, selu, gelu, silu, hard_sigmoid, "
+          "softplus, relu6, leaky_relu (Functional, one output each)",
+          lambda: _policy_activations(P), normal(5, scale=2.0))
+    add_p("merge", "Add", "Functional: two Dense(4) -> Add, Subtract, Maximum, Minimum -> "
+          "Concatenate",
+          lambda: _policy_merge(P), normal(5, scale=2.0))
+    add_p("reshape_flatten_dropout", "Reshape",
+          "Dense(6) -> Reshape((2, 3)) -> Dropout(0.5) -> Flatten -> ReLU(max_value=1.5, "
+          "negative_slope=0.1)",
+          lambda: seq((5,), L.Dense(6, dtype=P), L.Reshape((2, 3), dtype=P),
+                      L.Dropout(0.5, dtype=P), L.Flatten(dtype=P),
+                      L.ReLU(max_value=1.5, negative_slope=0.1, dtype=P)),
+          normal(5, scale=2.0))
+
+
+_POLICY_ACTIVATIONS = ["sigmoid", "tanh", "elu", "selu", "gelu", "silu", "hard_sigmoid",
+                       "softplus", "relu6", "leaky_relu"]
+
+
+def _policy_activations(P):
+    inp = keras.Input((5,))
+    h = L.Dense(6, dtype=P)(inp)
+    outs = [L.Activation(a, dtype=P, name=f"act_{a}")(h) for a in _POLICY_ACTIVATIONS]
+    return keras.Model(inp, outs)
+
+
+def _policy_merge(P):
+    inp = keras.Input((5,))
+    a = L.Dense(4, dtype=P)(inp)
+    b = L.Dense(4, dtype=P)(inp)
+    parts = [L.Add(dtype=P)([a, b]), L.Subtract(dtype=P)([a, b]), L.Maximum(dtype=P)([a, b]),
+             L.Minimum(dtype=P)([a, b])]
+    return keras.Model(inp, L.Concatenate(dtype=P)(parts))
+
+
+def _mixed_output_float32():
+    inp = keras.Input((5,))
+    h = L.Dense(6, activation="relu", dtype="mixed_float16")(inp)
+    h = L.Dense(4, dtype="mixed_float16")(h)
+    out = L.Activation("softmax", dtype="float32")(h)
+    return keras.Model(inp, out)
+
+
+def _global_policy_model():
+    old = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        return seq((6, 3), L.Conv1D(4, 3, activation="relu"), L.LSTM(3), L.Dense(2))
+    finally:
+        keras.config.set_dtype_policy(old)
+
+
+for _pol in ("float16", "mixed_float16"):
+    _policy_cases(_pol)
+
+add("policy_mixed_f16_output_float32", "Activation",
+    "mixed_float16 Dense layers -> Activation('softmax', dtype='float32'): the usual mixed-"
+    "precision model, whose last layer casts to float32 (a float32 output)",
+    _mixed_output_float32, normal(5, scale=2.0), keras2=_NO_K2_POLICY)
+add("policy_global_mixed_f16", "LSTM",
+    "keras.config.set_dtype_policy('mixed_float16') while building: every layer and the "
+    "Sequential itself carry the policy (a model-level policy)",
+    _global_policy_model, normal(6, 3), keras2=_NO_K2_POLICY)
+# No pure "bfloat16" case: its variables are bfloat16, which .keras stores as an opaque HDF5
+# type (attrs dtype="bfloat16") that KerasBridge refuses to read (and Keras's own legacy .h5
+# loader cannot read back); mixed_bfloat16 keeps float32 variables.
+add("policy_mixed_bf16_lstm", "LSTM", "dtype='mixed_bfloat16': LSTM(3) -> Dense(2)",
+    lambda: seq((5, 3), L.LSTM(3, dtype="mixed_bfloat16"), L.Dense(2, dtype="mixed_bfloat16")),
+    normal(5, 3), keras2=_NO_K2_POLICY)
+
+
 # ---------------------------------------------------------------------------
 # Building, predicting, saving, verifying
 # ---------------------------------------------------------------------------

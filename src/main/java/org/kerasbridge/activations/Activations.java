@@ -117,13 +117,13 @@ public final class Activations {
         return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha((float) negativeSlope));
       }
       negativePart = threshold != 0.0
-          ? tf.nn.relu(tf.math.add(tf.math.neg(x), tf.constant((float) threshold)))
+          ? tf.nn.relu(tf.math.add(tf.math.neg(x), c(tf, threshold, x)))
           : tf.nn.relu(tf.math.neg(x));
     }
     boolean clipMax = maxValue != null;
     Operand<TFloat32> y;
     if (threshold != 0.0) {
-      y = tf.select(tf.math.greater(x, tf.constant((float) threshold)), x, tf.constant(0f));
+      y = tf.select(tf.math.greater(x, c(tf, threshold, x)), x, c(tf, 0, x));
     } else if (maxValue != null && maxValue == 6.0) {
       y = tf.nn.relu6(x); // Keras uses the native op here and skips the clip
       clipMax = false;
@@ -131,10 +131,10 @@ public final class Activations {
       y = tf.nn.relu(x);
     }
     if (clipMax) {
-      y = tf.clipByValue(y, tf.constant(0f), tf.constant(maxValue.floatValue()));
+      y = tf.clipByValue(y, c(tf, 0, x), c(tf, maxValue, x));
     }
     if (negativePart != null) {
-      y = tf.math.sub(y, tf.math.mul(tf.constant((float) negativeSlope), negativePart));
+      y = tf.math.sub(y, tf.math.mul(c(tf, negativeSlope, x), negativePart));
     }
     return y;
   }
@@ -149,32 +149,55 @@ public final class Activations {
     if (alpha == 1.0) {
       return res;
     }
-    return tf.select(tf.math.greater(x, tf.constant(0f)), res,
-        tf.math.mul(tf.constant((float) alpha), res));
+    return tf.select(tf.math.greater(x, c(tf, 0, x)), res,
+        tf.math.mul(c(tf, alpha, x), res));
   }
 
   /** Keras 3: {@code relu6(x + 3) / 6}. */
   public static Operand<TFloat32> hardSigmoid(Ops tf, Operand<TFloat32> x) {
-    return tf.math.div(tf.nn.relu6(tf.math.add(x, tf.constant(3f))), tf.constant(6f));
+    return tf.math.div(tf.nn.relu6(tf.math.add(x, c(tf, 3, x))), c(tf, 6, x));
   }
 
   /** Keras 1/2 and tf.keras 2.x: {@code clip(0.2 * x + 0.5, 0, 1)}. */
   public static Operand<TFloat32> hardSigmoidKeras2(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> y = tf.math.add(tf.math.mul(x, tf.constant(0.2f)), tf.constant(0.5f));
-    return tf.clipByValue(y, tf.constant(0f), tf.constant(1f));
+    Operand<TFloat32> y = tf.math.add(tf.math.mul(x, c(tf, 0.2, x)), c(tf, 0.5, x));
+    return tf.clipByValue(y, c(tf, 0, x), c(tf, 1, x));
   }
 
-  /** {@code tf.nn.gelu}: exact with erf, or the tanh approximation. */
+  /**
+   * {@code tf.nn.gelu} as TF 2.21 (Keras 3.15's backend) writes it: exact as {@code 0.5 * x *
+   * erfc(-x * cast(0.7071067811865476))}, or the tanh approximation {@code 0.5 * x * (1 +
+   * tanh(0.7978845608028654 * (x + cast(0.044715) * x^3)))}. A {@code math_ops.cast} of a Python
+   * float goes through a float32 tensor first; a bare Python float converts to x's dtype directly.
+   * The exact form keeps {@code 1 + erf(x / sqrt 2)} in float32 (see below).
+   */
   public static Operand<TFloat32> gelu(Ops tf, Operand<TFloat32> x, boolean approximate) {
-    Operand<TFloat32> half = tf.constant(0.5f);
+    Operand<TFloat32> half = c(tf, 0.5, x);
     if (approximate) {
-      Operand<TFloat32> cube = tf.math.mul(tf.constant(0.044715f), tf.math.pow(x, tf.constant(3f)));
-      Operand<TFloat32> inner = tf.math.mul(tf.constant((float) SQRT_2_OVER_PI),
-          tf.math.add(x, cube));
-      return tf.math.mul(tf.math.mul(half, x), tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
+      Operand<TFloat32> cube = tf.math.mul(cast32(tf, 0.044715, x), tf.math.pow(x, c(tf, 3, x)));
+      Operand<TFloat32> inner = tf.math.mul(c(tf, SQRT_2_OVER_PI, x), tf.math.add(x, cube));
+      return tf.math.mul(tf.math.mul(half, x), tf.math.add(c(tf, 1, x), tf.math.tanh(inner)));
     }
-    Operand<TFloat32> erf = tf.math.erf(tf.math.div(x, tf.constant((float) Math.sqrt(2.0))));
-    return tf.math.mul(tf.math.mul(half, x), tf.math.add(tf.constant(1f), erf));
+    if (x.type() == TFloat32.class) {
+      // 1 + erf(x / sqrt 2), equal to erfc(-x / sqrt 2) within float32 rounding (1e-5 parity):
+      // TF Java's C++ gradient registry has Erf's gradient but not Erfc's, so this one trains
+      Operand<TFloat32> erf = tf.math.erf(tf.math.div(x, c(tf, Math.sqrt(2.0), x)));
+      return tf.math.mul(tf.math.mul(half, x), tf.math.add(c(tf, 1, x), erf));
+    }
+    // half precision (inference only): TF 2.21's exact op sequence, bit for bit
+    Operand<TFloat32> erfc = tf.math.erfc(tf.math.mul(tf.math.neg(x),
+        cast32(tf, 0.7071067811865476, x)));
+    return tf.math.mul(tf.math.mul(half, x), erfc);
+  }
+
+  /** {@code math_ops.cast(value, x.dtype)}: the float32 constant cast to x's dtype. */
+  private static Operand<TFloat32> cast32(Ops tf, double value, Operand<TFloat32> x) {
+    return org.kerasbridge.layers.DTypePolicy.cast(tf, tf.constant((float) value), x.type());
+  }
+
+  /** {@code value} in the dtype of {@code x} (a Python number in a Keras activation). */
+  private static Operand<TFloat32> c(Ops tf, double value, Operand<TFloat32> x) {
+    return org.kerasbridge.layers.DTypePolicy.constant(tf, value, x);
   }
 
   /** Softmax along {@code axis} (negative counts from the end). */

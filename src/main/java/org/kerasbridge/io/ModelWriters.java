@@ -111,6 +111,16 @@ public final class ModelWriters {
     }
     ensureBuilt(model);
     if (format == Format.SAVED_MODEL) {
+      List<String> half = model.halfPrecisionLayers();
+      if (!half.isEmpty()) {
+        // Measured: TF Python 2.21 runs KerasBridge's exported float16 SimpleRNN graph 1-2
+        // float16 ulps away from Keras's predict and from KerasBridge (which agree bit for
+        // bit), and a bfloat16 signature tensor cannot be fed or fetched here.
+        throw new org.kerasbridge.UnsupportedFeatureException(model.source() + ": cannot be"
+            + " written as a SavedModel: a model with a half-precision dtype policy ("
+            + half.get(0) + (half.size() > 1 ? ", ..." : "") + ") is exported as .keras or"
+            + " .h5 only");
+      }
       return SavedModelWriter.write(model, out, overwrite);
     }
     List<String> conflicts = model.root().keras3Conflicts();

@@ -16,8 +16,13 @@ import org.tensorflow.types.family.TType;
 /**
  * A Keras layer on TF Java ops. As in Keras 3: the constructor reads the config, {@link
  * #build(List)} declares named weights once the input shapes are known, and {@link #call} is a few
- * ops. Values between layers are float32 (KerasBridge supports the float32 policy only); a layer
- * that takes integer ids (Embedding) overrides {@link #acceptsAnyDtype()}.
+ * ops. Values between layers are floating tensors of the producing layer's compute dtype: float32
+ * under the default policy, float16/bfloat16 under a half-precision {@link DTypePolicy}. The
+ * {@code Operand<TFloat32>} in the signatures below means "a floating operand of this layer's
+ * compute dtype" (TF Java checks the element type only at run time; under a half policy the
+ * operands really are float16 or bfloat16, and a float32 constant mixed into them fails to build
+ * instead of silently computing in float32). A layer that takes integer ids (Embedding) overrides
+ * {@link #acceptsAnyDtype()}.
  *
  * <p>Weights are declared in Keras's {@code layer.weights} order, which is the order files store
  * them in: trainable ones first, then non-trainable, each in creation order.
@@ -31,6 +36,7 @@ public abstract class Layer {
   private final Regularizer activityRegularizer;
   private boolean built;
   private String pathPrefix;
+  private final DTypePolicy policy;
 
   protected Layer(LayerConfig config) {
     this(config, true);
@@ -46,14 +52,55 @@ public abstract class Layer {
     this.trainable = config.getBoolean("trainable", true);
     this.pathPrefix = name;
     JsonNode dtype = config.node("dtype");
-    if (dtype != null && float32Only) {
+    DTypePolicy p = DTypePolicy.FLOAT32;
+    if (dtype != null) {
       String d = dtype.isTextual() ? dtype.asText()
           : dtype.path("config").path("name").asText(dtype.path("name").asText(""));
-      if (!d.equals("float32") && !d.isEmpty()) {
-        config.unsupported("dtype", dtype, "float32 (other dtype policies are not supported)");
+      DTypePolicy parsed = d.isEmpty() ? DTypePolicy.FLOAT32 : DTypePolicy.of(d);
+      if (parsed != null && (parsed.isFloat32() || supportsPolicy(parsed))) {
+        p = parsed;
+      } else if (float32Only) {
+        config.unsupported("dtype", dtype, parsed == null
+            ? "float32, float16, bfloat16, mixed_float16 or mixed_bfloat16 (other dtype policies"
+                + " are not supported)"
+            : "float32 (the " + d + " dtype policy is not supported for " + className()
+                + " layers: their half-precision semantics are not implemented)");
+      } else if (parsed != null) {
+        p = parsed; // checked by the owner (an RNN cell by its RNN layer)
       }
     }
+    this.policy = p;
     this.activityRegularizer = Regularizers.fromConfig(config, "activity_regularizer");
+  }
+
+  /**
+   * Whether this layer implements Keras's semantics of a policy other than float32 ({@code
+   * float16}, {@code mixed_float16}, ...): false unless the layer's half-precision path was
+   * checked against Keras. Called from the constructor: answer from the class alone.
+   */
+  protected boolean supportsPolicy(DTypePolicy policy) {
+    return false;
+  }
+
+  /** The layer's dtype policy (float32 unless the config gives another). */
+  public final DTypePolicy policy() {
+    return policy;
+  }
+
+  /**
+   * Keras's {@code layer.autocast}: whether floating inputs are cast to the compute dtype before
+   * {@link #call} (and weights read in it). LayerNormalization and Embedding set it to false.
+   */
+  protected boolean autocast() {
+    return true;
+  }
+
+  /**
+   * Whether {@link #apply} converts inputs by this layer's policy. A Functional model does not
+   * (Keras's {@code Functional._convert_input_args = False}): its layers convert their own.
+   */
+  protected boolean convertsInputs() {
+    return true;
   }
 
   public final String name() {
@@ -108,6 +155,9 @@ public abstract class Layer {
   protected abstract List<Operand<TFloat32>> call(Ops tf, List<Operand<? extends TType>> inputs,
       CallContext ctx);
 
+  /** Checks the inputs' dtypes as they arrive, before any cast; the default takes any. */
+  protected void checkInputTypes(List<Operand<? extends TType>> inputs) {}
+
   /** True for layers that take integer ids as they come (Embedding). */
   protected boolean acceptsAnyDtype() {
     return false;
@@ -139,12 +189,19 @@ public abstract class Layer {
   @SuppressWarnings("unchecked")
   public final List<Operand<TFloat32>> apply(Ops tf, List<Operand<? extends TType>> inputs,
       CallContext ctx) {
+    checkInputTypes(inputs);
     List<Operand<? extends TType>> in = new ArrayList<>();
+    Class<? extends TType> compute = convertsInputs() ? policy.computeType() : TFloat32.class;
     for (Operand<? extends TType> x : inputs) {
-      if (!acceptsAnyDtype() && x.type() != TFloat32.class) {
-        in.add(tf.dtypes.cast(x, TFloat32.class));
-      } else {
+      if (acceptsAnyDtype()) {
         in.add(x);
+      } else if (DTypePolicy.isFloating(x.type())) {
+        // Keras's DTypePolicy.convert_input: floats to the compute dtype when autocasting; a
+        // layer that does not autocast takes float16/bfloat16/float32 as they come
+        boolean keep = !autocast() && x.type() != org.tensorflow.types.TFloat64.class;
+        in.add(keep ? x : DTypePolicy.cast(tf, x, compute));
+      } else {
+        in.add(DTypePolicy.cast(tf, x, compute));
       }
     }
     List<Shape> shapes = new ArrayList<>();
@@ -176,7 +233,8 @@ public abstract class Layer {
         computeOutputShape(shapes));
     if (activityRegularizer != null) {
       for (Operand<TFloat32> y : out) {
-        ctx.addLoss(activityRegularizer.activityLoss(tf, y));
+        // the loss is float32 whatever the output's dtype (Keras's losses compute in float32)
+        ctx.addLoss(activityRegularizer.activityLoss(tf, DTypePolicy.cast(tf, y, TFloat32.class)));
       }
     }
     return out;
@@ -187,7 +245,7 @@ public abstract class Layer {
     own.addAll(nonTrainableWeights);
     for (Weight w : own) {
       if (!w.isBound()) {
-        w.bind(ctx.runtime().createUniqueVariable(w.path(), w.shape()));
+        w.bind(ctx.runtime().createUniqueVariable(w.path(), w.shape()), ctx.runtime());
       }
     }
   }
@@ -199,8 +257,19 @@ public abstract class Layer {
   /** Declares a weight; call from {@link #build}. Its path is {@code pathPrefix()/name}. */
   protected final Weight addWeight(String weightName, long[] shape, boolean trainableWeight,
       JsonNode initializer) {
+    return addWeight(weightName, shape, trainableWeight, initializer, true);
+  }
+
+  /**
+   * As {@link #addWeight(String, long[], boolean, JsonNode)}; {@code autocast} is Keras's {@code
+   * add_weight(autocast=...)}: true reads the weight in the compute dtype, false in the variable
+   * dtype (BatchNormalization's statistics, LayerNormalization's gamma and beta).
+   */
+  protected final Weight addWeight(String weightName, long[] shape, boolean trainableWeight,
+      JsonNode initializer, boolean autocast) {
     Weight w = new Weight(weightName, pathPrefix + "/" + weightName, shape, trainableWeight,
-        initializer);
+        initializer, policy.variableType(), autocast ? policy.computeType()
+            : policy.variableType());
     (trainableWeight ? trainableWeights : nonTrainableWeights).add(w);
     return w;
   }

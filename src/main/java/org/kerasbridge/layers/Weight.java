@@ -6,6 +6,7 @@ import org.kerasbridge.KerasBridgeException;
 import org.kerasbridge.graph.GraphRuntime;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
 
 /**
  * A layer weight as Keras declares it in {@code build}: its name ({@code kernel}), shape, whether
@@ -18,9 +19,15 @@ public final class Weight {
   private final long[] shape;
   private final boolean trainable;
   private final JsonNode initializer;
+  private final Class<? extends TType> variableType;
+  private final Class<? extends TType> valueType;
   private GraphRuntime.Var var;
+  private Operand<TFloat32> value;
 
-  Weight(String name, String path, long[] shape, boolean trainable, JsonNode initializer) {
+  Weight(String name, String path, long[] shape, boolean trainable, JsonNode initializer,
+      Class<? extends TType> variableType, Class<? extends TType> valueType) {
+    this.variableType = variableType;
+    this.valueType = valueType;
     this.name = name;
     this.path = path;
     this.shape = shape.clone();
@@ -59,7 +66,40 @@ public final class Weight {
     return n;
   }
 
-  /** Binds the weight to its graph variable; done once by the model. */
+  /**
+   * The dtype Keras gives the variable (its policy's variable dtype). The graph holds every
+   * variable in float32; a float16/bfloat16 value widens to float32 exactly.
+   */
+  public Class<? extends TType> variableType() {
+    return variableType;
+  }
+
+  /** The dtype {@link #value()} has: the compute dtype, or the variable dtype without autocast. */
+  public Class<? extends TType> valueType() {
+    return valueType;
+  }
+
+  /**
+   * Binds the weight to its graph variable; done once by the model. A weight whose variable or
+   * value dtype is not float32 gets its read op here: the float32 storage narrowed to the variable
+   * dtype (exact for a value that came from a file of that dtype), then cast to the value dtype,
+   * as Keras's AutoCastVariable does.
+   */
+  @SuppressWarnings("unchecked")
+  public void bind(GraphRuntime.Var variable, GraphRuntime runtime) {
+    bind(variable);
+    Operand<? extends TType> v = variable.read();
+    if (variableType != TFloat32.class || valueType != TFloat32.class) {
+      org.tensorflow.op.Ops tf = GraphRuntime.scoped(runtime.tf(), variable.path());
+      v = DTypePolicy.cast(tf.withName("read_" + DTypePolicy.dtypeName(variableType)), v,
+          variableType);
+      v = DTypePolicy.cast(tf.withName("read_" + DTypePolicy.dtypeName(valueType)), v,
+          valueType);
+    }
+    this.value = (Operand<TFloat32>) v;
+  }
+
+  /** Binds the weight to its float32 graph variable; done once by the model. */
   public void bind(GraphRuntime.Var variable) {
     if (!Arrays.equals(variable.shape(), shape)) {
       throw new KerasBridgeException("weight " + path + " of shape " + Arrays.toString(shape)
@@ -79,9 +119,14 @@ public final class Weight {
     return var;
   }
 
-  /** The weight's current value inside the graph (an Identity read of the variable). */
+  /**
+   * The weight's current value inside the graph: an Identity read of the variable, in {@link
+   * #valueType()} (so under a half-precision policy a float16/bfloat16 operand despite the
+   * signature).
+   */
   public Operand<TFloat32> value() {
-    return variable().read();
+    GraphRuntime.Var v = variable();
+    return value != null ? value : v.read();
   }
 
   @Override

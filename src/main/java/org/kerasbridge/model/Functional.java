@@ -394,8 +394,11 @@ public final class Functional extends Layer {
       if (v == null) {
         throw new KerasBridgeException(name() + ": output " + r + " was never computed");
       }
+      // a float16/bfloat16 output stays in its dtype, as Keras returns it; other types (an input
+      // passed straight through) become float32 as before
       @SuppressWarnings("unchecked")
-      Operand<TFloat32> f = v.type() == TFloat32.class ? (Operand<TFloat32>) v
+      Operand<TFloat32> f = v.type() == TFloat32.class
+          || org.kerasbridge.layers.DTypePolicy.isHalf(v.type()) ? (Operand<TFloat32>) v
           : tf.dtypes.cast(v, TFloat32.class);
       outs.add(f);
       outMasks.add(masks.get(r));
@@ -466,6 +469,16 @@ public final class Functional extends Layer {
 
   @Override
   protected boolean acceptsAnyDtype() {
+    return true;
+  }
+
+  /**
+   * A model's own dtype policy ({@code Sequential(dtype="float16")}) changes nothing here: Keras's
+   * Functional does not convert its inputs, a Sequential with an InputLayer converts them to the
+   * InputLayer's dtype (which the placeholder has), and each inner layer applies its own policy.
+   */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
     return true;
   }
 

@@ -284,13 +284,20 @@ public final class KerasModel implements InferenceModel {
     Functional.Traced traced = root.trace(tf, ins, null, ctx);
     // Outputs go through Identity: an output that is an input passed through unchanged (Input ->
     // Dropout at inference) would otherwise be both fed and fetched, which TF refuses.
+    // A float16 output stays float16, as Keras's predict returns it; bfloat16, which has no
+    // numpy dtype, is widened to float32 (exactly).
     List<Operand<TFloat32>> outs = new ArrayList<>();
     for (Operand<TFloat32> o : traced.outputs()) {
-      outs.add(tf.identity(o));
+      outs.add(tf.identity(widenBfloat16(tf, o)));
     }
     Map<String, Operand<TFloat32>> layerOuts = new LinkedHashMap<>();
-    traced.layerOutputs().forEach((n, v) -> layerOuts.put(n, tf.identity(v)));
+    traced.layerOutputs().forEach((n, v) -> layerOuts.put(n, tf.identity(widenBfloat16(tf, v))));
     return new Trace(phs, outs, traced.layerOutputShapes(), layerOuts, ctx.updates());
+  }
+
+  private static Operand<TFloat32> widenBfloat16(Ops tf, Operand<TFloat32> o) {
+    return (Class<?>) o.type() == org.tensorflow.types.TBfloat16.class
+        ? tf.dtypes.cast(o, TFloat32.class) : o;
   }
 
   /** Assigns the file's weights to the variables, checking counts and shapes. */
@@ -485,10 +492,49 @@ public final class KerasModel implements InferenceModel {
     }
   }
 
+  /**
+   * Training a model with a float16/bfloat16 dtype policy is refused: Keras trains such a model
+   * with a {@code LossScaleOptimizer} (dynamic loss scaling, which {@code compile} adds for
+   * {@code mixed_float16}) and with gradients and updates in the variable dtype, none of which is
+   * implemented here. Inference (predict, evaluate) is supported.
+   */
+  private void refuseHalfPrecisionTraining(String what) {
+    List<String> found = halfPrecisionLayers();
+    if (!found.isEmpty()) {
+      throw new org.kerasbridge.UnsupportedFeatureException(source + ": " + what + " is not"
+          + " supported for a model with a half-precision dtype policy (" + String.join(", ",
+              found.subList(0, Math.min(3, found.size()))) + (found.size() > 3 ? ", ..." : "")
+          + "): Keras trains it with loss scaling (LossScaleOptimizer) and float16 gradients,"
+          + " which KerasBridge does not implement; predict and evaluate work");
+    }
+  }
+
+  /**
+   * The layers with a dtype policy other than float32, each as {@code layer 'name' (Class) has
+   * dtype policy "policy"}; empty for a float32 model.
+   */
+  public List<String> halfPrecisionLayers() {
+    List<String> found = new ArrayList<>();
+    collectHalfPolicies(root, found);
+    return found;
+  }
+
+  private static void collectHalfPolicies(Functional f, List<String> found) {
+    for (org.kerasbridge.layers.Layer l : f.layers()) {
+      if (l instanceof Functional inner) {
+        collectHalfPolicies(inner, found);
+      } else if (!l.policy().isFloat32() && !(l instanceof org.kerasbridge.layers.core.InputLayer)) {
+        found.add("layer '" + l.name() + "' (" + l.className() + ") has dtype policy \""
+            + l.policy().name() + "\"");
+      }
+    }
+  }
+
   /** One optimizer step on one batch; returns {@code loss} and the metrics for that batch. */
   public Map<String, Double> trainOnBatch(List<NpyArray> x, List<NpyArray> y,
       NpyArray sampleWeight) {
     requireCompiled();
+    refuseHalfPrecisionTraining("trainOnBatch");
     refuseConcurrentTraining("trainOnBatch");
     return exclusive(() -> {
       prepareTraining(x, y);
@@ -601,6 +647,7 @@ public final class KerasModel implements InferenceModel {
    */
   public History fit(List<NpyArray> x, List<NpyArray> y, FitOptions o) {
     requireCompiled();
+    refuseHalfPrecisionTraining("fit");
     Thread me = Thread.currentThread();
     if (!trainingThread.compareAndSet(null, me)) {
       refuseConcurrentTraining("fit");

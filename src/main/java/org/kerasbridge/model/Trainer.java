@@ -201,12 +201,17 @@ final class Trainer {
     CallContext ctx = new CallContext(rt, training, 1);
     Functional.Traced traced = model.root().trace(tf, ins, null, ctx);
     model.ensureWeightsLoaded();
+    // Keras's losses and metrics convert predictions to float32 (their dtype) first
+    List<Operand<TFloat32>> preds = new ArrayList<>();
+    for (Operand<TFloat32> o : traced.outputs()) {
+      preds.add(org.kerasbridge.layers.DTypePolicy.cast(tf, o, TFloat32.class));
+    }
 
     // Trainer.compute_loss: compiled loss(es), then layer losses, then weight penalties.
     List<Operand<TFloat32>> parts = new ArrayList<>();
     Operand<TFloat32> compiled = null;
     for (int i = 0; i < losses.size(); i++) {
-      Operand<TFloat32> l = losses.get(i).call(tf, y.get(i), traced.outputs().get(i), sw);
+      Operand<TFloat32> l = losses.get(i).call(tf, y.get(i), preds.get(i), sw);
       compiled = compiled == null ? l : tf.math.add(compiled, l);
     }
     parts.add(compiled);
@@ -227,8 +232,8 @@ final class Trainer {
     for (int i = 0; i < losses.size(); i++) {
       String prefix = losses.size() > 1 ? model.outputs().get(i).name() + "_" : "";
       for (String mn : metricNames) {
-        Metric m = Metrics.get(mn, y.get(i).shape(), traced.outputs().get(i).shape());
-        Operand<TFloat32> v = m.fn().apply(tf, y.get(i), traced.outputs().get(i));
+        Metric m = Metrics.get(mn, y.get(i).shape(), preds.get(i).shape());
+        Operand<TFloat32> v = m.fn().apply(tf, y.get(i), preds.get(i));
         Operand<TFloat32> w = sw == null ? tf.onesLike(v) : broadcastWeights(tf, sw, v);
         totals.add(tf.reduceSum(tf.math.mul(v, w), allAxes(tf, v)));
         counts.add(tf.reduceSum(w, allAxes(tf, w)));

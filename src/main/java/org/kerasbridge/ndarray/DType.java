@@ -3,6 +3,7 @@ package org.kerasbridge.ndarray;
 import java.util.Locale;
 import java.util.Optional;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
@@ -13,6 +14,8 @@ import org.tensorflow.types.family.TType;
 /** The element types KerasBridge moves between {@code .npy} files, NdArrays and Tensors. */
 public enum DType {
   FLOAT32("<f4", 4, TFloat32.class, DataType.DT_FLOAT, "float32"),
+  /** IEEE half precision: the outputs of a model whose last layer computes in float16. */
+  FLOAT16("<f2", 2, TFloat16.class, DataType.DT_HALF, "float16"),
   FLOAT64("<f8", 8, TFloat64.class, DataType.DT_DOUBLE, "float64"),
   INT32("<i4", 4, TInt32.class, DataType.DT_INT32, "int32"),
   INT64("<i8", 8, TInt64.class, DataType.DT_INT64, "int64"),

@@ -104,8 +104,8 @@ public final class Npy {
           + " option); save a numeric array instead");
     }
     DType dtype = DType.fromDescr(descr).orElseThrow(() -> bad(source, "dtype '" + descr
-        + "' is not supported (expected one of <f4, <f8, <i4, <i8, |u1: little-endian"
-        + " float32, float64, int32, int64 or uint8)"));
+        + "' is not supported (expected one of <f4, <f2, <f8, <i4, <i8, |u1: little-endian"
+        + " float32, float16, float64, int32, int64 or uint8)"));
     if (fortran.equals("True")) {
       throw bad(source, "Fortran-ordered arrays are not supported; save with"
           + " numpy.ascontiguousarray(x) first");

@@ -117,7 +117,7 @@ public final class NpyArray {
   public static NpyArray fromTensor(Tensor tensor) {
     DType dtype = DType.fromDataType(tensor.dataType()).orElseThrow(() ->
         new InvalidInputException("tensor of type " + tensor.dataType()
-            + " has no .npy equivalent here (supported: float32, float64, int32, int64, uint8)"));
+            + " has no .npy equivalent here (supported: float32, float16, float64, int32, int64, uint8)"));
     long[] shape = tensor.shape().asArray();
     if (tensor.numBytes() > Integer.MAX_VALUE - 8) {
       throw new InvalidInputException("tensor of " + tensor.numBytes() + " bytes is larger than"
@@ -176,6 +176,7 @@ public final class NpyArray {
     int idx = Math.toIntExact(i * dtype.itemSize());
     switch (dtype) {
       case FLOAT32: return data.getFloat(idx);
+      case FLOAT16: return Half.toFloat(data.getShort(idx));
       case FLOAT64: return data.getDouble(idx);
       case INT32: return data.getInt(idx);
       case INT64: return data.getLong(idx);
@@ -184,7 +185,16 @@ public final class NpyArray {
     }
   }
 
+  /** The values as floats: float32 as stored, float16 widened (exactly). */
   public float[] toFloatArray() {
+    if (dtype == DType.FLOAT16) {
+      float[] out = new float[Math.toIntExact(size())];
+      java.nio.ShortBuffer s = data().asShortBuffer();
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Half.toFloat(s.get(i));
+      }
+      return out;
+    }
     requireType(DType.FLOAT32);
     float[] out = new float[Math.toIntExact(size())];
     data().asFloatBuffer().get(out);
@@ -324,6 +334,7 @@ public final class NpyArray {
       double v = getDouble(i);
       switch (target) {
         case FLOAT32: out.putFloat((float) v); break;
+        case FLOAT16: out.putShort(Half.fromDouble(v)); break;
         case FLOAT64: out.putDouble(dtype == DType.INT64 ? (double) data.getLong(i * 8) : v);
           break;
         case INT32: out.putInt((int) (long) v); break;

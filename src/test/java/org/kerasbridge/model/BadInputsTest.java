@@ -255,18 +255,18 @@ class BadInputsTest {
         "--output", tmp.resolve("y.npy").toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("input 0 '") && r.err().contains("is empty"), r.err());
-    // an unsupported dtype (float16) is refused by the .npy reader, naming the file
+    // an unsupported dtype (complex64) is refused by the .npy reader, naming the file
     Path half = tmp.resolve("half.npy");
     byte[] good = Npy.toBytes(floats(new long[] {1, 784}, 0));
     String h = new String(good, 0, 128, java.nio.charset.StandardCharsets.ISO_8859_1)
-        .replace("<f4", "<f2");
-    ByteBuffer b = ByteBuffer.allocate(128 + 784 * 2).order(ByteOrder.LITTLE_ENDIAN);
+        .replace("<f4", "<c8");
+    ByteBuffer b = ByteBuffer.allocate(128 + 784 * 8).order(ByteOrder.LITTLE_ENDIAN);
     b.put(h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     Files.write(half, b.array());
     r = cli("predict", MLP.resolve("model.keras").toString(), "--input", half.toString(),
         "--output", tmp.resolve("y.npy").toString());
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains(half.toString()) && r.err().contains("'<f2' is not supported"),
+    assertTrue(r.err().contains(half.toString()) && r.err().contains("'<c8' is not supported"),
         r.err());
   }
 }

@@ -46,7 +46,7 @@ class RefusalTest {
             "dtype": "float32"}},
           {"class_name": "Dense", "config": {"name": "d1", "units": 3, "activation": "mish2",
             "frobnicate": true}},
-          {"class_name": "Dense", "config": {"name": "d2", "units": 3, "dtype": "float16"}},
+          {"class_name": "Dense", "config": {"name": "d2", "units": 3, "dtype": "float64"}},
           {"class_name": "MyLayer", "module": "my_project.layers", "registered_name":
             "Custom>MyLayer", "config": {"name": "mine"}},
           {"class_name": "Lambda", "config": {"name": "lam", "function": {"class_name":
@@ -60,7 +60,7 @@ class RefusalTest {
         && i.contains("mish2")), items.toString());
     assertTrue(items.stream().anyMatch(i -> i.contains("'d1'") && i.contains("frobnicate")),
         items.toString());
-    assertTrue(items.stream().anyMatch(i -> i.contains("'d2'") && i.contains("float16")),
+    assertTrue(items.stream().anyMatch(i -> i.contains("'d2'") && i.contains("float64")),
         items.toString());
     assertTrue(items.stream().anyMatch(i -> i.contains("'mine'") && i.contains("custom object")
         && i.contains("Custom>MyLayer")), items.toString());

@@ -117,6 +117,8 @@ class CorpusParityTest {
                     ATOL, ATOL)
                 : Comparison.of(d.getFileName() + " output " + k, got.get(k), out.get(k), ATOL, 0);
             assertTrue(c.passed(), c.report());
+            FixtureParityTest.assertBitIdenticalIfFloat16(d.getFileName() + " output " + k,
+                got.get(k), out.get(k));
           }
         }
         break;

@@ -70,6 +70,29 @@ class FixtureParityTest {
       Comparison c = Comparison.of(f.name() + "/" + file.getFileName() + " " + what + "output "
           + k, got.get(k), expected.get(k), f.atol(), f.rtol());
       assertTrue(c.passed(), c.report());
+      assertBitIdenticalIfFloat16(f.name() + "/" + file.getFileName() + " " + what + "output "
+          + k, got.get(k), expected.get(k));
     }
+  }
+
+  /**
+   * A float16 output (a half-precision dtype policy) must equal Keras's bit for bit: the same TF
+   * kernels on the same float16 values. Keras's float16 outputs are stored widened to float32
+   * (exact), so equal floats mean equal halves.
+   */
+  static void assertBitIdenticalIfFloat16(String what, NpyArray got, NpyArray expected) {
+    if (got.dtype() != org.kerasbridge.ndarray.DType.FLOAT16) {
+      return;
+    }
+    float[] g = got.toFloatArray();
+    float[] e = expected.castTo(org.kerasbridge.ndarray.DType.FLOAT32).toFloatArray();
+    int differing = 0;
+    for (int i = 0; i < g.length; i++) {
+      if (Float.floatToIntBits(g[i]) != Float.floatToIntBits(e[i])) {
+        differing++;
+      }
+    }
+    assertEquals(0, differing, what + ": " + differing + " of " + g.length
+        + " float16 elements differ from Keras's (expected bit-identical)");
   }
 }

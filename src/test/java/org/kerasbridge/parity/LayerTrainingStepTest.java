@@ -21,7 +21,8 @@ import org.kerasbridge.optimizers.Optimizers;
  * The training half of the layer harness: every per-layer fixture model takes one SGD step on
  * its probe inputs. This proves TF Java can differentiate every layer as built (TF Java uses the
  * C++ gradient registry, which lacks some of Python's gradients) and that the step moves the
- * trainable weights. Step-exact numbers against Keras are TrainingParityTest's job.
+ * trainable weights. Step-exact numbers against Keras are TrainingParityTest's job. The
+ * {@code policy_*} fixtures (half-precision dtype policies) must refuse the step instead.
  */
 class LayerTrainingStepTest {
   @TestFactory
@@ -49,6 +50,15 @@ class LayerTrainingStepTest {
         targets.add(NpyArray.ofFloats(out.shape(), v));
       }
       m.compile(Optimizers.create("sgd", 0.01), List.of(Losses.byName("mse", null)), List.of());
+      if (f.name().startsWith("layers/policy_")) {
+        // half-precision dtype policies: inference only; training is refused, naming the policy
+        org.kerasbridge.UnsupportedFeatureException e = org.junit.jupiter.api.Assertions
+            .assertThrows(org.kerasbridge.UnsupportedFeatureException.class,
+                () -> m.trainOnBatch(f.inputs(), targets, null));
+        assertTrue(e.getMessage().contains("dtype policy \"")
+            && e.getMessage().contains("LossScaleOptimizer"), e.getMessage());
+        return;
+      }
       Map<String, NpyArray> before = m.weightValues();
       double loss = m.trainOnBatch(f.inputs(), targets, null).get("loss");
       assertTrue(Double.isFinite(loss), f.name() + ": loss " + loss);

@@ -386,6 +386,7 @@ public final class Hdf5Writer {
   private static byte[] datatype(DType t) {
     return switch (t) {
       case FLOAT32 -> floatType(4, 31, 23, 8, 23, 127);
+      case FLOAT16 -> floatType(2, 15, 10, 5, 10, 15);
       case FLOAT64 -> floatType(8, 63, 52, 11, 52, 1023);
       case INT32 -> intType(4, true);
       case INT64 -> intType(8, true);

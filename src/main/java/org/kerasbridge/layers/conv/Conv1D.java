@@ -12,4 +12,10 @@ public final class Conv1D extends BaseConv {
   public Conv1D(LayerConfig c) {
     super(c, 1);
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

@@ -11,4 +11,10 @@ public final class Conv2D extends BaseConv {
   public Conv2D(LayerConfig c) {
     super(c, 2);
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

@@ -99,6 +99,6 @@ public final class Spatial {
       p[off + i][1] = after[i];
     }
     Operand<TInt32> paddings = tf.constant(p);
-    return tf.pad(nhwc, paddings, tf.constant(0f));
+    return tf.pad(nhwc, paddings, org.kerasbridge.layers.DTypePolicy.constant(tf, 0, nhwc));
   }
 }

@@ -98,4 +98,10 @@ public final class Dense extends SingleInputLayer {
   protected Shape computeOutputShape(Shape in) {
     return Shapes.withLast(in, units);
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

@@ -36,9 +36,11 @@ public final class Dropout extends SingleInputLayer {
     long seed = ctx.nextSeed();
     Operand<TFloat32> u = tf.random.randomUniform(tf.shape(x), TFloat32.class,
         RandomUniform.seed(seed >>> 32).seed2(seed & 0xffffffffL));
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)),
-        TFloat32.class);
-    return tf.math.mul(tf.math.mul(x, keep), tf.constant((float) (1.0 / (1.0 - rate))));
+    // the mask in x's dtype (float16 under a half policy); the random stream is not Keras's
+    Operand<TFloat32> keep = org.kerasbridge.layers.DTypePolicy.cast(tf,
+        tf.math.greaterEqual(u, tf.constant((float) rate)), x.type());
+    return tf.math.mul(tf.math.mul(x, keep),
+        org.kerasbridge.layers.DTypePolicy.constant(tf, 1.0 / (1.0 - rate), x));
   }
 
   @Override
@@ -50,5 +52,11 @@ public final class Dropout extends SingleInputLayer {
   @Override
   protected Shape computeOutputShape(Shape in) {
     return in;
+  }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
   }
 }

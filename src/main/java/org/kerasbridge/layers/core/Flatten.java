@@ -56,4 +56,10 @@ public final class Flatten extends SingleInputLayer {
     }
     return Shape.of(in.size(0), flat);
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

@@ -63,4 +63,10 @@ public final class ReLU extends SingleInputLayer {
   protected Shape computeOutputShape(Shape in) {
     return in;
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

@@ -61,7 +61,10 @@ public final class Softmax extends SingleInputLayer {
     Operand<TBool> mask = ctx.mask(0);
     if (mask != null) {
       checkBroadcastable(mask, x);
-      x = tf.select(mask, x, tf.constant(LARGE_NEGATIVE));
+      // Keras's _large_negative_number: -3e4 for float16 (-1e9 would overflow), else -1e9
+      double large = (Class<?>) x.type() == org.tensorflow.types.TFloat16.class ? -3e4
+          : LARGE_NEGATIVE;
+      x = tf.select(mask, x, org.kerasbridge.layers.DTypePolicy.constant(tf, large, x));
     }
     Operand<TFloat32> out;
     if (axes.length > 1) {
@@ -71,7 +74,7 @@ public final class Softmax extends SingleInputLayer {
       out = Activations.softmax(tf, x, axes[0]);
     }
     if (mask != null) {
-      out = tf.select(mask, out, tf.constant(0f));
+      out = tf.select(mask, out, org.kerasbridge.layers.DTypePolicy.constant(tf, 0, out));
     }
     return out;
   }
@@ -81,7 +84,7 @@ public final class Softmax extends SingleInputLayer {
       Operand<org.tensorflow.types.TInt32> axes) {
     Operand<TFloat32> rawMax = tf.reduceMax(x, axes, ReduceMax.keepDims(true));
     Operand<TFloat32> myMax = tf.stopGradient(tf.select(tf.math.isFinite(rawMax), rawMax,
-        tf.constant(0f)));
+        org.kerasbridge.layers.DTypePolicy.constant(tf, 0, rawMax)));
     Operand<TFloat32> sum = tf.reduceSum(tf.math.exp(tf.math.sub(x, myMax)), axes,
         ReduceSum.keepDims(true));
     return tf.math.add(tf.math.log(sum), myMax);
@@ -113,5 +116,11 @@ public final class Softmax extends SingleInputLayer {
   @Override
   protected Shape computeOutputShape(Shape in) {
     return in;
+  }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
   }
 }

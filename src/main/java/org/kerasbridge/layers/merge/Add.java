@@ -23,4 +23,10 @@ public final class Add extends Merge {
     }
     return out;
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

@@ -119,4 +119,10 @@ public final class Concatenate extends Merge {
     }
     return List.of(Shape.of(out));
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

@@ -22,4 +22,10 @@ public final class Minimum extends Merge {
       List<Operand<TBool>> masks) {
     return MaskedPairwise.apply(tf, xs, masks, this::broadcastMask, tf.math::minimum);
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

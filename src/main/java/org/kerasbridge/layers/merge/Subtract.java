@@ -30,4 +30,10 @@ public final class Subtract extends Merge {
       List<Operand<TBool>> masks) {
     return tf.math.sub(xs.get(0), xs.get(1));
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

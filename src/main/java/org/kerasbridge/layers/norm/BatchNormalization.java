@@ -6,6 +6,7 @@ import java.util.List;
 import org.kerasbridge.KerasBridgeException;
 import org.kerasbridge.ShapeMismatchException;
 import org.kerasbridge.layers.CallContext;
+import org.kerasbridge.layers.DTypePolicy;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.Shapes;
 import org.kerasbridge.layers.SingleInputLayer;
@@ -131,17 +132,32 @@ public final class BatchNormalization extends SingleInputLayer {
     }
     long[] shape = {c};
     if (scale) {
-      gamma = addWeight("gamma", shape, true, gammaInitializer);
+      gamma = addWeight("gamma", shape, true, gammaInitializer, false);
     }
     if (center) {
-      beta = addWeight("beta", shape, true, betaInitializer);
+      beta = addWeight("beta", shape, true, betaInitializer, false);
     }
-    movingMean = addWeight("moving_mean", shape, false, movingMeanInitializer);
-    movingVariance = addWeight("moving_variance", shape, false, movingVarianceInitializer);
+    movingMean = addWeight("moving_mean", shape, false, movingMeanInitializer, false);
+    movingVariance = addWeight("moving_variance", shape, false, movingVarianceInitializer,
+        false);
   }
 
+  /**
+   * Keras 3.15: a float16/bfloat16 input is normalized in float32 ({@code
+   * result_type(inputs.dtype, "float32")}) with the weights, created with {@code autocast=False},
+   * cast to float32 too, and the result is cast back to the compute dtype.
+   */
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
+    Operand<TFloat32> y = callFloat32(tf, DTypePolicy.cast(tf, x, TFloat32.class), ctx);
+    return DTypePolicy.cast(tf, y, policy().computeType());
+  }
+
+  private static Operand<TFloat32> f32(Ops tf, Weight w) {
+    return DTypePolicy.cast(tf, w.value(), TFloat32.class);
+  }
+
+  private Operand<TFloat32> callFloat32(Ops tf, Operand<TFloat32> x, CallContext ctx) {
     Operand<TBool> mask = ctx.mask(0);
     if (mask != null && mask.shape().numDimensions() != x.shape().numDimensions() - 1) {
       throw new ShapeMismatchException(config.where() + ": the mask must have one dimension"
@@ -165,12 +181,12 @@ public final class BatchNormalization extends SingleInputLayer {
         variance = mv[1];
       }
       ctx.addUpdate(tf.assign(movingMean.variable().variable(), movingAverage(tf,
-          movingMean.value(), mean)));
+          f32(tf, movingMean), mean)));
       ctx.addUpdate(tf.assign(movingVariance.variable().variable(), movingAverage(tf,
-          movingVariance.value(), variance)));
+          f32(tf, movingVariance), variance)));
     } else {
-      mean = movingMean.value();
-      variance = movingVariance.value();
+      mean = f32(tf, movingMean);
+      variance = f32(tf, movingVariance);
     }
     return normalize(tf, x, mean, variance);
   }
@@ -203,8 +219,8 @@ public final class BatchNormalization extends SingleInputLayer {
   /** {@code tf.nn.batch_normalization} with the statistics reshaped to broadcast on the axis. */
   private Operand<TFloat32> normalize(Ops tf, Operand<TFloat32> x, Operand<TFloat32> mean,
       Operand<TFloat32> variance) {
-    Operand<TFloat32> g = scale ? gamma.value() : null;
-    Operand<TFloat32> b = center ? beta.value() : null;
+    Operand<TFloat32> g = scale ? f32(tf, gamma) : null;
+    Operand<TFloat32> b = center ? f32(tf, beta) : null;
     if (featureAxis != rank - 1) {
       int[] shape = new int[rank];
       java.util.Arrays.fill(shape, 1);
@@ -269,5 +285,11 @@ public final class BatchNormalization extends SingleInputLayer {
   @Override
   protected Shape computeOutputShape(Shape in) {
     return in;
+  }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.kerasbridge.KerasBridgeException;
 import org.kerasbridge.ShapeMismatchException;
 import org.kerasbridge.layers.CallContext;
+import org.kerasbridge.layers.DTypePolicy;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.Shapes;
 import org.kerasbridge.layers.SingleInputLayer;
@@ -113,15 +114,38 @@ public final class LayerNormalization extends SingleInputLayer {
       shape[i] = in.size(a);
     }
     if (scale) {
-      gamma = addWeight("gamma", shape, true, gammaInitializer);
+      gamma = addWeight("gamma", shape, true, gammaInitializer, false);
     }
     if (center) {
-      beta = addWeight("beta", shape, true, betaInitializer);
+      beta = addWeight("beta", shape, true, betaInitializer, false);
     }
   }
 
+  /**
+   * Keras 3.15 ({@code ops.layer_normalization}): the layer does not autocast its input; the op
+   * computes in at least float32, with gamma and beta ({@code autocast=False}) converted to
+   * float32, casts the result back to the input's dtype, and the layer casts that to its compute
+   * dtype.
+   */
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
+    Operand<TFloat32> y = callFloat32(tf, DTypePolicy.cast(tf, x, TFloat32.class));
+    y = DTypePolicy.cast(tf, y, x.type());
+    return DTypePolicy.cast(tf, y, policy().computeType());
+  }
+
+  @Override
+  protected boolean autocast() {
+    return false;
+  }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(DTypePolicy policy) {
+    return true;
+  }
+
+  private Operand<TFloat32> callFloat32(Ops tf, Operand<TFloat32> x) {
     int rank = x.shape().numDimensions();
     int[] broadcastShape = new int[rank];
     Arrays.fill(broadcastShape, 1);
@@ -136,11 +160,13 @@ public final class LayerNormalization extends SingleInputLayer {
         reduce, Mean.keepDims(true));
     Operand<TFloat32> inv = tf.math.rsqrt(tf.math.add(variance, tf.constant((float) epsilon)));
     if (gamma != null) {
-      inv = tf.math.mul(inv, broadcast(tf, gamma.value(), broadcastShape, lastOnly));
+      inv = tf.math.mul(inv, broadcast(tf, DTypePolicy.cast(tf, gamma.value(), TFloat32.class), broadcastShape,
+          lastOnly));
     }
     Operand<TFloat32> res = tf.math.mul(tf.math.neg(mean), inv);
     if (beta != null) {
-      res = tf.math.add(res, broadcast(tf, beta.value(), broadcastShape, lastOnly));
+      res = tf.math.add(res, broadcast(tf, DTypePolicy.cast(tf, beta.value(), TFloat32.class), broadcastShape,
+          lastOnly));
     }
     return tf.math.add(tf.math.mul(x, inv), res);
   }

@@ -27,6 +27,23 @@ abstract class OpLayer extends Layer {
     super(c, false);
   }
 
+  /**
+   * Keras ops compute in their inputs' dtype, never autocasting; these ops compute in float32
+   * only, so a float16/bfloat16 input (from a layer with a half-precision policy) is refused
+   * rather than silently widened.
+   */
+  @Override
+  protected void checkInputTypes(List<Operand<? extends TType>> inputs) {
+    for (Operand<? extends TType> x : inputs) {
+      if (org.kerasbridge.layers.DTypePolicy.isHalf(x.type())) {
+        throw new org.kerasbridge.UnsupportedFeatureException(config.problems().source() + ": "
+            + config.where() + ": a " + org.kerasbridge.layers.DTypePolicy.dtypeName(x.type())
+            + " input (from a layer with a half-precision dtype policy) is not supported by"
+            + " Keras operation layers here; they compute in float32 only");
+      }
+    }
+  }
+
   /** The op's result from its positional arguments (tensors or constants) in order. */
   abstract Operand<TFloat32> compute(Ops tf, List<Object> args);
 

@@ -95,4 +95,10 @@ public abstract class BasePooling extends SingleInputLayer {
     }
     return dataFormat.withSpatial(in, sp);
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

@@ -26,12 +26,15 @@ public final class GlobalAveragePooling1D extends BaseGlobalPooling {
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
     Operand<TBool> mask = ctx.mask(0);
     if (mask == null) {
-      return tf.math.mean(x, spatialAxes(tf), Mean.keepDims(keepdims));
+      // ops.mean: float16/bfloat16 averaged in float32 and cast back, as Keras does
+      return org.kerasbridge.layers.DTypePolicy.mean(tf, x, spatialAxes(tf), keepdims);
     }
     // (batch, steps) -> (batch, steps, 1) or (batch, 1, steps), broadcast over the channels
     Operand<TBool> m = tf.expandDims(mask, tf.constant(dataFormat.channelsFirst() ? 1 : 2));
     Operand<TFloat32> kept = tf.select(m, x, tf.zerosLike(x));
-    Operand<TFloat32> count = tf.sum(tf.dtypes.cast(m, TFloat32.class), spatialAxes(tf),
+    // ops.sum in the input's dtype (float16 under a half policy), as Keras sums the float mask
+    Operand<TFloat32> count = tf.sum(org.kerasbridge.layers.DTypePolicy.cast(tf, m, x.type()),
+        spatialAxes(tf),
         Sum.keepDims(keepdims));
     return tf.math.div(tf.sum(kept, spatialAxes(tf), Sum.keepDims(keepdims)), count);
   }

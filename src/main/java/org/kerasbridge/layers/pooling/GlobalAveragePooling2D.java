@@ -15,6 +15,7 @@ public final class GlobalAveragePooling2D extends BaseGlobalPooling {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
-    return tf.math.mean(x, spatialAxes(tf), Mean.keepDims(keepdims));
+    // ops.mean: float16/bfloat16 averaged in float32 and cast back, as Keras does
+    return org.kerasbridge.layers.DTypePolicy.mean(tf, x, spatialAxes(tf), keepdims);
   }
 }

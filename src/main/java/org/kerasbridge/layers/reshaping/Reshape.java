@@ -116,4 +116,10 @@ public final class Reshape extends SingleInputLayer {
     }
     return Shape.of(out);
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

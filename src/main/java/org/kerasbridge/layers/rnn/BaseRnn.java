@@ -180,7 +180,7 @@ public abstract class BaseRnn extends Layer implements StatefulLayer, InitialSta
       CallContext ctx) {
     for (Weight w : cell.weights()) {
       if (!w.isBound()) {
-        w.bind(ctx.runtime().createUniqueVariable(w.path(), w.shape()));
+        w.bind(ctx.runtime().createUniqueVariable(w.path(), w.shape()), ctx.runtime());
       }
     }
     Operand<TFloat32> x = (Operand<TFloat32>) inputs.get(0);
@@ -290,9 +290,16 @@ public abstract class BaseRnn extends Layer implements StatefulLayer, InitialSta
     List<Operand<TFloat32>> states = new ArrayList<>();
     if (!stateful) {
       for (int size : sizes) {
-        states.add(tf.zeros(Shapes.batchAnd(tf, x, size), TFloat32.class));
+        // cell.get_initial_state: zeros of the compute dtype
+        states.add(tf.zeros(Shapes.batchAnd(tf, x, size), x.type()));
       }
       return states;
+    }
+    if (org.kerasbridge.layers.DTypePolicy.isHalf(x.type())) {
+      throw new org.kerasbridge.UnsupportedFeatureException(config.problems().source() + ": "
+          + config.where() + ": stateful=True with the " + policy() + " dtype policy is not"
+          + " supported (the carried state would have to be kept in "
+          + policy().computeDtype() + ")");
     }
     long batch = x.shape().size(0);
     if (batch < 0) {

@@ -64,7 +64,9 @@ public final class Embedding extends Layer {
       throw new KerasBridgeException(config.where() + " takes one input, got "
           + inputShapes.size());
     }
-    embeddings = addWeight("embeddings", new long[] {inputDim, outputDim}, true, initializer);
+    // Keras's Embedding sets autocast = False: read in the variable dtype, the output cast
+    embeddings = addWeight("embeddings", new long[] {inputDim, outputDim}, true, initializer,
+        false);
   }
 
   @Override
@@ -89,7 +91,8 @@ public final class Embedding extends Layer {
       Operand<TInt32> i = tf.dtypes.cast(x, TInt32.class);
       ids = tf.select(tf.math.less(i, tf.constant(0)), tf.math.add(i, tf.constant(inputDim)), i);
     }
-    return List.of(tf.gather(embeddings.value(), ids, tf.constant(0)));
+    return List.of(org.kerasbridge.layers.DTypePolicy.cast(tf,
+        tf.gather(embeddings.value(), ids, tf.constant(0)), policy().computeType()));
   }
 
   @Override
@@ -132,5 +135,11 @@ public final class Embedding extends Layer {
       return List.of(Shape.unknown());
     }
     return List.of(in.append(outputDim));
+  }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
   }
 }

@@ -13,4 +13,10 @@ public final class GRU extends BaseRnn {
   public GRU(LayerConfig c) {
     super(c, new GRUCell(c, "gru_cell"));
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

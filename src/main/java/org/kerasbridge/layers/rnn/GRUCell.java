@@ -183,7 +183,7 @@ public final class GRUCell extends RnnCell {
   private static StepResult mix(Ops s, Operand<TFloat32> z, Operand<TFloat32> h,
       Operand<TFloat32> hh) {
     Operand<TFloat32> out = s.math.add(s.math.mul(z, h),
-        s.math.mul(s.math.sub(s.constant(1f), z), hh));
+        s.math.mul(s.math.sub(org.kerasbridge.layers.DTypePolicy.constant(s, 1, z), z), hh));
     return new StepResult(out, List.of(out));
   }
 }

@@ -12,4 +12,10 @@ public final class LSTM extends BaseRnn {
   public LSTM(LayerConfig c) {
     super(c, new LSTMCell(c, "lstm_cell"));
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }

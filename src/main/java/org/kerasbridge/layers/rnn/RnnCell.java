@@ -146,9 +146,10 @@ public abstract class RnnCell extends Layer {
       long seed = ctx.nextSeed();
       Operand<TFloat32> u = tf.random.randomUniform(tf.shape(like), TFloat32.class,
           RandomUniform.seed(seed >>> 32).seed2(seed & 0xffffffffL));
-      Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)),
-          TFloat32.class);
-      out.add(tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - rate)))));
+      Operand<TFloat32> keep = org.kerasbridge.layers.DTypePolicy.cast(tf,
+          tf.math.greaterEqual(u, tf.constant((float) rate)), like.type());
+      out.add(tf.math.mul(keep,
+          org.kerasbridge.layers.DTypePolicy.constant(tf, 1.0 / (1.0 - rate), like)));
     }
     return out;
   }

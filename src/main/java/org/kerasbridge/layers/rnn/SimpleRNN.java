@@ -12,4 +12,10 @@ public final class SimpleRNN extends BaseRnn {
   public SimpleRNN(LayerConfig c) {
     super(c, new SimpleRNNCell(c, "simple_rnn_cell"));
   }
+
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  @Override
+  protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
+    return true;
+  }
 }
