@@ -57,7 +57,7 @@ public final class GraphRuntime implements AutoCloseable {
   public GraphRuntime(Device device) {
     this.placement = Devices.place(device);
     this.graph = new Graph();
-    this.tf = Ops.create(graph);
+    this.tf = GraphScope.root(graph);
     this.session = new Session(graph, placement.config());
   }
 
