@@ -38,6 +38,7 @@ public final class GraphRuntime implements AutoCloseable {
   private final Ops tf;
   private final Session session;
   private final Devices.Placement placement;
+  private final org.tensorflow.proto.ConfigProto sessionConfig;
   private final Map<String, Var> variables = new LinkedHashMap<>();
   private boolean closed;
   private volatile org.tensorflow.proto.RunOptions runOptions;
@@ -55,10 +56,26 @@ public final class GraphRuntime implements AutoCloseable {
       Operand<TFloat32> read, Placeholder<TFloat32> feed, Assign<TFloat32> assign) {}
 
   public GraphRuntime(Device device) {
+    this(device, false);
+  }
+
+  /**
+   * @param unrolledLoops the graph will hold recurrent layers unrolled over their time steps:
+   *     the session runs Grappler's lean settings for such graphs (see {@link
+   *     SessionConfigs#forDevice(Device, boolean)})
+   */
+  public GraphRuntime(Device device, boolean unrolledLoops) {
     this.placement = Devices.place(device);
     this.graph = new Graph();
-    this.tf = Ops.create(graph);
-    this.session = new Session(graph, placement.config());
+    this.tf = GraphScope.root(graph);
+    this.sessionConfig = unrolledLoops ? SessionConfigs.forDevice(placement.actual(), true)
+        : placement.config();
+    this.session = new Session(graph, sessionConfig);
+  }
+
+  /** The configuration the session was created with. */
+  public org.tensorflow.proto.ConfigProto sessionConfig() {
+    return sessionConfig;
   }
 
   public Ops tf() {

@@ -90,7 +90,7 @@ public final class KerasModel implements InferenceModel {
   private KerasModel(String source, Functional root, Device device) {
     this.source = source;
     this.root = root;
-    this.runtime = new GraphRuntime(device);
+    this.runtime = new GraphRuntime(device, unrollsLoops(root));
     this.runtime.describeAs(source);
     List<TensorSpec> ins = new ArrayList<>();
     for (InputLayer il : root.inputLayers()) {
@@ -103,6 +103,25 @@ public final class KerasModel implements InferenceModel {
     }
     this.outputSpecs = List.copyOf(outs);
     this.targetSpecs = outs;
+  }
+
+  /** True when a recurrent layer (unrolled over its time steps) is among the model's layers. */
+  static boolean unrollsLoops(org.kerasbridge.layers.Layer layer) {
+    if (layer instanceof org.kerasbridge.layers.rnn.BaseRnn
+        || layer instanceof org.kerasbridge.layers.rnn.Bidirectional) {
+      return true;
+    }
+    if (layer instanceof org.kerasbridge.layers.rnn.TimeDistributed td) {
+      return td.layer() != null && unrollsLoops(td.layer());
+    }
+    if (layer instanceof Functional f) {
+      for (org.kerasbridge.layers.Layer l : f.layers()) {
+        if (unrollsLoops(l)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private <T> T exclusive(java.util.function.Supplier<T> work) {

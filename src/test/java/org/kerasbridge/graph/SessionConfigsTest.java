@@ -17,6 +17,7 @@ import org.kerasbridge.model.KerasModel;
 import org.kerasbridge.ndarray.NpyArray;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.proto.RunOptions;
 
 /** The ConfigProto override, step statistics, and the oneDNN-friendly ops the bench relies on. */
@@ -36,6 +37,33 @@ class SessionConfigsTest {
         c.getGraphOptions().getOptimizerOptions().getGlobalJitLevel());
     assertTrue(c.getAllowSoftPlacement());
     assertEquals(0, c.getDeviceCountOrDefault("GPU", -1));
+  }
+
+  @Test
+  void unrolledLoopsRunGrapplerOnceWithoutPassesThatFindNothingThereUnlessTheSettingsSayOtherwise() {
+    RewriterConfig plain = SessionConfigs.forDevice(Device.CPU).getGraphOptions()
+        .getRewriteOptions();
+    assertEquals(RewriterConfig.getDefaultInstance(), plain);
+    RewriterConfig lean = SessionConfigs.forDevice(Device.CPU, true).getGraphOptions()
+        .getRewriteOptions();
+    assertEquals(RewriterConfig.NumIterationsType.ONE, lean.getMetaOptimizerIterations());
+    assertEquals(RewriterConfig.MemOptType.NO_MEM_OPT, lean.getMemoryOptimization());
+    assertEquals(RewriterConfig.Toggle.OFF, lean.getLayoutOptimizer());
+    assertFalse(lean.getDisableMetaOptimizer());
+    // remapper, constant folding, arithmetic and dependency optimization stay on (default)
+    assertEquals(RewriterConfig.Toggle.DEFAULT, lean.getRemapping());
+    assertEquals(RewriterConfig.Toggle.DEFAULT, lean.getConstantFolding());
+    try (KerasModel rnn = KerasBridge.loadKeras(Path.of("models/rnn_classifier/model.keras"),
+            Device.CPU);
+        KerasModel cnn = KerasBridge.loadKeras(Path.of("models/mnist_cnn/model.keras"),
+            Device.CPU)) {
+      assertEquals(lean, rnn.runtime().sessionConfig().getGraphOptions().getRewriteOptions());
+      assertEquals(plain, cnn.runtime().sessionConfig().getGraphOptions().getRewriteOptions());
+    }
+    System.setProperty(SessionConfigs.PROPERTY,
+        "graph_options { rewrite_options { meta_optimizer_iterations: TWO } }");
+    assertEquals(RewriterConfig.NumIterationsType.TWO, SessionConfigs.forDevice(Device.CPU, true)
+        .getGraphOptions().getRewriteOptions().getMetaOptimizerIterations());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.kerasbridge.layers.rnn;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.kerasbridge.activations.Activation;
 import org.kerasbridge.activations.Activations;
@@ -8,6 +9,7 @@ import org.kerasbridge.layers.LayerConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * {@code GRUCell}, gates in Keras's order z (update), r (reset), h (candidate). kernel
@@ -105,9 +107,13 @@ public final class GRUCell extends RnnCell {
     Operand<TFloat32> rb = recBias;
     Operand<TFloat32> rkZr = columns(tf, rk, 0, 2 * u);
     Operand<TFloat32> rkH = columns(tf, rk, 2 * u, u);
+    Operand<TFloat32> one = org.kerasbridge.layers.DTypePolicy.constant(tf, 1, k); // compute dtype
     if (implementation != 1) {
       Operand<TFloat32> dp = train && dropout > 0 && dropout < 1
           ? dropoutMasks(tf, x0, dropout, 1, ctx).get(0) : null;
+      // one Split per product, as Keras splits matrix_x; its gradient is one Concat where
+      // column slices cost a Pad and its shape arithmetic each (the values are the same)
+      Operand<TInt32> axis = tf.constant(1);
       return (s, x, states) -> {
         Operand<TFloat32> h = states.get(0);
         Operand<TFloat32> in = dp == null ? x : s.math.mul(x, dp);
@@ -115,23 +121,23 @@ public final class GRUCell extends RnnCell {
         if (ib != null) {
           mx = s.math.add(mx, ib);
         }
-        Operand<TFloat32> inner;
+        List<Operand<TFloat32>> xg = split(s, axis, mx, 3);
+        List<Operand<TFloat32>> rg;
         if (resetAfter) {
-          inner = s.linalg.matMul(h, rk);
+          Operand<TFloat32> inner = s.linalg.matMul(h, rk);
           if (rb != null) {
             inner = s.math.add(inner, rb);
           }
+          rg = split(s, axis, inner, 3);
         } else {
-          inner = s.linalg.matMul(h, rkZr);
+          rg = split(s, axis, s.linalg.matMul(h, rkZr), 2);
         }
-        Operand<TFloat32> z = recurrentActivation.apply(s,
-            s.math.add(columns(s, mx, 0, u), columns(s, inner, 0, u)));
-        Operand<TFloat32> r = recurrentActivation.apply(s,
-            s.math.add(columns(s, mx, u, u), columns(s, inner, u, u)));
-        Operand<TFloat32> recH = resetAfter ? s.math.mul(r, columns(s, inner, 2 * u, u))
+        Operand<TFloat32> z = recurrentActivation.apply(s, s.math.add(xg.get(0), rg.get(0)));
+        Operand<TFloat32> r = recurrentActivation.apply(s, s.math.add(xg.get(1), rg.get(1)));
+        Operand<TFloat32> recH = resetAfter ? s.math.mul(r, rg.get(2))
             : s.linalg.matMul(s.math.mul(r, h), rkH);
-        Operand<TFloat32> hh = activation.apply(s, s.math.add(columns(s, mx, 2 * u, u), recH));
-        return mix(s, z, h, hh);
+        Operand<TFloat32> hh = activation.apply(s, s.math.add(xg.get(2), recH));
+        return mix(s, one, z, h, hh);
       };
     }
     List<Operand<TFloat32>> dp = train && dropout > 0 && dropout < 1
@@ -175,15 +181,22 @@ public final class GRUCell extends RnnCell {
         recH = s.linalg.matMul(s.math.mul(r, hhIn), rkH);
       }
       Operand<TFloat32> hh = activation.apply(s, s.math.add(xh, recH));
-      return mix(s, z, h, hh);
+      return mix(s, one, z, h, hh);
     };
   }
 
   /** {@code h_t = z * h_{t-1} + (1 - z) * hh}, in Keras's order. */
-  private static StepResult mix(Ops s, Operand<TFloat32> z, Operand<TFloat32> h,
-      Operand<TFloat32> hh) {
-    Operand<TFloat32> out = s.math.add(s.math.mul(z, h),
-        s.math.mul(s.math.sub(org.kerasbridge.layers.DTypePolicy.constant(s, 1, z), z), hh));
+  private static StepResult mix(Ops s, Operand<TFloat32> one, Operand<TFloat32> z,
+      Operand<TFloat32> h, Operand<TFloat32> hh) {
+    Operand<TFloat32> out = s.math.add(s.math.mul(z, h), s.math.mul(s.math.sub(one, z), hh));
     return new StepResult(out, List.of(out));
+  }
+
+  /** The {@code n} equal column blocks of {@code (batch, n*units)}. */
+  private static List<Operand<TFloat32>> split(Ops s, Operand<TInt32> axis, Operand<TFloat32> v,
+      long n) {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    s.split(axis, v, n).forEach(out::add);
+    return out;
   }
 }

@@ -83,6 +83,7 @@ public final class LSTMCell extends RnnCell {
     if (implementation != 1) {
       Operand<TFloat32> dp = train && dropout > 0 && dropout < 1
           ? dropoutMasks(tf, x0, dropout, 1, ctx).get(0) : null;
+      Operand<org.tensorflow.types.TInt32> axis = tf.constant(1);
       return (s, x, states) -> {
         Operand<TFloat32> in = dp == null ? x : s.math.mul(x, dp);
         Operand<TFloat32> z = s.math.add(s.linalg.matMul(in, k),
@@ -90,7 +91,7 @@ public final class LSTMCell extends RnnCell {
         if (b != null) {
           z = s.math.add(z, b);
         }
-        List<Operand<TFloat32>> g = split4(s, z);
+        List<Operand<TFloat32>> g = split4(s, axis, z);
         return carry(s, g.get(0), g.get(1), g.get(2), g.get(3), states.get(1));
       };
     }
@@ -127,9 +128,10 @@ public final class LSTMCell extends RnnCell {
     return new StepResult(h, List.of(h, c));
   }
 
-  private List<Operand<TFloat32>> split4(Ops s, Operand<TFloat32> z) {
+  private static List<Operand<TFloat32>> split4(Ops s, Operand<org.tensorflow.types.TInt32> axis,
+      Operand<TFloat32> z) {
     List<Operand<TFloat32>> out = new java.util.ArrayList<>();
-    s.split(s.constant(1), z, 4L).forEach(out::add);
+    s.split(axis, z, 4L).forEach(out::add);
     return out;
   }
 
