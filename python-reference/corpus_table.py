@@ -67,8 +67,9 @@ def main():
     print(f"{n} files: {exp.get('parity', 0)} with a Keras reference (parity), "
           f"{exp.get('refuse-lambda', 0)} Lambda, {exp.get('refuse-custom', 0)} custom-object, "
           f"{exp.get('load-only', 0)} that Keras 3.15 cannot load even translated; "
-          f"{len(gaps)} known gaps ("
-          + ", ".join(sorted({g["known_gap"]["kind"] for g in gaps})) + ").\n")
+          + (f"{len(gaps)} known gaps ("
+             + ", ".join(sorted({g["known_gap"]["kind"] for g in gaps})) + ").\n"
+             if gaps else "no known gaps.\n"))
     print("| | loaded | matched Keras (1e-5) | refused | failed to load |")
     print("|---|---|---|---|---|")
     print(f"| KerasBridge | {kl}/{n} | {km}/{len(parity)} (parity files without a known gap) | {kr}/{len(refuse)} (Lambda/custom, "
