@@ -99,7 +99,7 @@ public final class Dense extends SingleInputLayer {
     return Shapes.withLast(in, units);
   }
 
-  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
   @Override
   protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
     return true;

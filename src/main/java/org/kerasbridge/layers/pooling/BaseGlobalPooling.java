@@ -56,7 +56,7 @@ public abstract class BaseGlobalPooling extends SingleInputLayer {
     return Shape.of(in.size(0), dataFormat.channels(in));
   }
 
-  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
   @Override
   protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
     return true;

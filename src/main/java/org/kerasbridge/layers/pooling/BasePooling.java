@@ -96,7 +96,7 @@ public abstract class BasePooling extends SingleInputLayer {
     return dataFormat.withSpatial(in, sp);
   }
 
-  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
   @Override
   protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
     return true;

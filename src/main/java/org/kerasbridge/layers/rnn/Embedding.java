@@ -137,7 +137,7 @@ public final class Embedding extends Layer {
     return List.of(in.append(outputDim));
   }
 
-  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
   @Override
   protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
     return true;

@@ -13,7 +13,7 @@ public final class LSTM extends BaseRnn {
     super(c, new LSTMCell(c, "lstm_cell"));
   }
 
-  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
+  /** Checked against Keras under float16 and mixed_float16 policies (see {@link org.kerasbridge.layers.DTypePolicy}). */
   @Override
   protected boolean supportsPolicy(org.kerasbridge.layers.DTypePolicy policy) {
     return true;
