@@ -416,7 +416,39 @@ public final class KerasModel implements InferenceModel {
 
   /** Checks inputs against the model and casts them to the input dtypes, as Keras does. */
   List<NpyArray> castInputs(List<NpyArray> xs) {
-    return InputCheck.check(source, inputSpecs, xs, true, "input");
+    List<NpyArray> cast = InputCheck.check(source, batchFree(inputSpecs), xs, true, "input");
+    requireWholeBatches(cast.get(0).shape()[0], "the inputs");
+    return cast;
+  }
+
+  /**
+   * The specs with the first dimension free when the model's batch size is fixed (a stateful
+   * RNN): arrays of any multiple of that size are split into batches of it, as Keras does, so
+   * only the multiple is checked ({@link #requireWholeBatches}).
+   */
+  private List<TensorSpec> batchFree(List<TensorSpec> specs) {
+    if (fixedBatchSize() <= 0) {
+      return specs;
+    }
+    List<TensorSpec> free = new ArrayList<>(specs.size());
+    for (TensorSpec s : specs) {
+      long[] sh = s.shape();
+      if (sh != null && sh.length > 0) {
+        sh[0] = -1;
+      }
+      free.add(new TensorSpec(s.name(), s.dtype(), sh));
+    }
+    return free;
+  }
+
+  /** Refuses a row count that does not split into whole batches of a fixed batch size. */
+  private void requireWholeBatches(long rows, String what) {
+    long fixed = fixedBatchSize();
+    if (fixed > 0 && rows % fixed != 0) {
+      throw new InvalidInputException(source + ": the model's batch size is fixed at " + fixed
+          + " (e.g. a stateful RNN), so " + what + " need a multiple of " + fixed
+          + " samples; got " + rows);
+    }
   }
 
   /**
@@ -424,7 +456,7 @@ public final class KerasModel implements InferenceModel {
    * inputs), cast to float32.
    */
   List<NpyArray> checkTargets(List<NpyArray> ys, long rows) {
-    List<NpyArray> y = InputCheck.check(source, targetSpecs, ys, true, "target");
+    List<NpyArray> y = InputCheck.check(source, batchFree(targetSpecs), ys, true, "target");
     for (int i = 0; i < y.size(); i++) {
       if (y.get(i).shape()[0] != rows) {
         throw new InvalidInputException(source + ": " + InputCheck.label("target", i,
@@ -713,6 +745,8 @@ public final class KerasModel implements InferenceModel {
       ys = rows(ys, 0, split);
       sw = sw == null ? null : sw.sliceRows(0, split);
       rows = split;
+      requireWholeBatches(split, "the training rows left by validation_split");
+      requireWholeBatches(vx.get(0).shape()[0], "the validation_split rows");
     }
     long fixed = fixedBatchSize();
     int batch = fixed > 0 ? (int) fixed : o.batchSize;
@@ -931,10 +965,6 @@ public final class KerasModel implements InferenceModel {
     long rows = cast.get(0).shape()[0];
     long fixedBatch = fixedBatchSize();
     int step = fixedBatch > 0 ? (int) fixedBatch : batchSize;
-    if (fixedBatch > 0 && rows % fixedBatch != 0) {
-      throw new InvalidInputException(source + ": the model's batch size is fixed at "
-          + fixedBatch + " (e.g. a stateful RNN); got " + rows + " rows, not a multiple");
-    }
     List<long[]> shapes = new ArrayList<>();
     for (NpyArray a : cast) {
       long[] sh = a.shape();

@@ -34,6 +34,10 @@ public final class RatioChart {
         labels.add(f[1]);
       }
     }
+    if (labels.isEmpty()) {
+      System.err.println("RatioChart: no ratios in " + a[0] + "; no chart written");
+      return;
+    }
     CategoryChart c = new CategoryChartBuilder().width(Math.max(900, 60 * labels.size()))
         .height(600).title(a.length > 2 ? a[2] : "KerasBridge / reference (higher is better)")
         .xAxisTitle("model").yAxisTitle("ratio (> 1: KerasBridge better)").build();

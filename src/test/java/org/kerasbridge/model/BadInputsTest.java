@@ -269,4 +269,39 @@ class BadInputsTest {
     assertTrue(r.err().contains(half.toString()) && r.err().contains("'<c8' is not supported"),
         r.err());
   }
+
+  /**
+   * A model with a fixed batch size (a stateful LSTM, batch_shape (2, 4, 3)) takes any whole
+   * multiple of it, split into batches with the state carried, as Keras's predict does: 4 rows
+   * give Keras's two consecutive predict calls. Other row counts are refused by name.
+   */
+  @Test
+  void fixedBatchModelsTakeWholeMultiplesOfTheBatch() {
+    Path dir = Fixtures.models().resolve("layers/lstm_stateful");
+    NpyArray x = NpyArray.concatRows(List.of(Npy.read(dir.resolve("input_0.npy")),
+        Npy.read(dir.resolve("input2_0.npy"))));
+    float[] want = NpyArray.concatRows(List.of(Npy.read(dir.resolve("output_0.npy")),
+        Npy.read(dir.resolve("output2_0.npy")))).toFloatArray();
+    try (KerasModel m = KerasBridge.loadKeras(dir.resolve("model.keras"), Device.CPU)) {
+      float[] got = m.predict(List.of(x)).get(0).toFloatArray();
+      assertEquals(want.length, got.length);
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got[i], 1e-5, "element " + i);
+      }
+      says(assertThrows(InvalidInputException.class,
+          () -> m.predict(List.of(x.sliceRows(0, 3)))),
+          "batch size is fixed at 2", "multiple of 2 samples; got 3");
+      m.compile(org.kerasbridge.optimizers.Optimizers.create("sgd", 0.01),
+          org.kerasbridge.losses.Losses.byName("mse", null));
+      m.resetStates();
+      NpyArray y = m.predict(List.of(x)).get(0);
+      m.resetStates();
+      History h = m.fit(List.of(x), List.of(y), new FitOptions().setEpochs(1).optShuffle(false));
+      assertEquals(1, h.get("loss").size());
+      assertTrue(Double.isFinite(h.get("loss").get(0)));
+      says(assertThrows(InvalidInputException.class, () -> m.fit(List.of(x.sliceRows(0, 3)),
+          List.of(y.sliceRows(0, 3)), new FitOptions().setEpochs(1))),
+          "multiple of 2 samples; got 3");
+    }
+  }
 }
