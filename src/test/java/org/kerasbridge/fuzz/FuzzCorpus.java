@@ -32,6 +32,12 @@ final class FuzzCorpus {
    * @param withCorpus also take {@code ../shared/keras-corpus/*}{@code /model.h5}
    */
   static FuzzCorpus load(Path root, long maxBytes, boolean withCorpus) {
+    return load(root, maxBytes, withCorpus, java.util.Set.of());
+  }
+
+  /** As {@link #load(Path, long, boolean)}, without the seeds named in {@code exclude}. */
+  static FuzzCorpus load(Path root, long maxBytes, boolean withCorpus,
+      java.util.Set<String> exclude) {
     FuzzCorpus c = new FuzzCorpus();
     Path models = root.resolve("models");
     List<Path> files;
@@ -71,6 +77,7 @@ final class FuzzCorpus {
         }
       }
     }
+    c.seeds.removeIf(sd -> exclude.contains(sd.name()));
     return c;
   }
 
