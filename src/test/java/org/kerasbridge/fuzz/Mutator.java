@@ -304,7 +304,9 @@ final class Mutator {
     }
     for (int i; (i = out.indexOf("\"" + DEEP)) >= 0; ) {
       int end = out.indexOf('"', i + 1);
-      int depth = Integer.parseInt(out.substring(i + 1 + DEEP.length(), end));
+      // the marker's depth digits (a later edit may have renamed the marker: "@@deep@@35_renamed")
+      String digits = out.substring(i + 1 + DEEP.length(), end).replaceAll("^(\\d*).*", "$1");
+      int depth = digits.isEmpty() ? 1 : Integer.parseInt(digits);
       out = out.substring(0, i) + "[".repeat(depth) + "1" + "]".repeat(depth)
           + out.substring(end + 1);
     }
