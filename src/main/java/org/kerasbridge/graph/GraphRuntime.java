@@ -36,9 +36,11 @@ public final class GraphRuntime implements AutoCloseable {
 
   private final Graph graph;
   private final Ops tf;
-  private final Session session;
+  private volatile Session session;
   private final Devices.Placement placement;
-  private final org.tensorflow.proto.ConfigProto sessionConfig;
+  private final boolean unrolledLoops;
+  private final boolean grapplerRequired;
+  private volatile org.tensorflow.proto.ConfigProto sessionConfig;
   private final Map<String, Var> variables = new LinkedHashMap<>();
   private boolean closed;
   private volatile org.tensorflow.proto.RunOptions runOptions;
@@ -61,20 +63,31 @@ public final class GraphRuntime implements AutoCloseable {
 
   /**
    * @param unrolledLoops the graph will hold recurrent layers unrolled over their time steps:
-   *     the session runs Grappler's lean settings for such graphs (see {@link
-   *     SessionConfigs#forDevice(Device, boolean)})
+   *     the session runs Grappler's lean settings for such graphs, or none for a large one
+   *     (see {@link SessionConfigs#forDevice(Device, boolean, long)})
    */
   public GraphRuntime(Device device, boolean unrolledLoops) {
+    this(device, unrolledLoops, false);
+  }
+
+  /**
+   * @param grapplerRequired the model's numbers depend on Grappler's rewrites (half precision),
+   *     so a large unrolled graph keeps the lean settings instead of running without Grappler
+   */
+  public GraphRuntime(Device device, boolean unrolledLoops, boolean grapplerRequired) {
     this.placement = Devices.place(device);
     this.graph = new Graph();
     this.tf = GraphScope.root(graph);
-    this.sessionConfig = unrolledLoops ? SessionConfigs.forDevice(placement.actual(), true)
-        : placement.config();
-    this.session = new Session(graph, sessionConfig);
+    this.unrolledLoops = unrolledLoops;
+    this.grapplerRequired = grapplerRequired;
   }
 
-  /** The configuration the session was created with. */
+  /**
+   * The configuration the session was created with. The session is created at the first run,
+   * when the graph holds the model's first trace, so that its size can choose the settings.
+   */
   public org.tensorflow.proto.ConfigProto sessionConfig() {
+    session();
     return sessionConfig;
   }
 
@@ -164,7 +177,7 @@ public final class GraphRuntime implements AutoCloseable {
     }
     List<Tensor> feeds = new ArrayList<>();
     try {
-      Session.Runner r = session.runner();
+      Session.Runner r = session().runner();
       for (Map.Entry<String, NpyArray> e : values.entrySet()) {
         Var v = variable(e.getKey());
         NpyArray a = e.getValue();
@@ -195,7 +208,7 @@ public final class GraphRuntime implements AutoCloseable {
     if (ps.isEmpty()) {
       return out;
     }
-    Session.Runner r = session.runner();
+    Session.Runner r = session().runner();
     for (String p : ps) {
       r.fetch(variable(p).variable());
     }
@@ -215,7 +228,7 @@ public final class GraphRuntime implements AutoCloseable {
       List<? extends Op> targets) {
     List<Tensor> fed = new ArrayList<>();
     try {
-      Session.Runner r = session.runner();
+      Session.Runner r = session().runner();
       for (Map.Entry<Operand<?>, NpyArray> e : feeds.entrySet()) {
         Tensor t = e.getValue().toTensor();
         fed.add(t);
@@ -243,8 +256,29 @@ public final class GraphRuntime implements AutoCloseable {
     }
   }
 
+  /** The session, created at the first call (see {@link #sessionConfig()}). */
   public Session session() {
-    return session;
+    Session s = session;
+    if (s != null) {
+      return s;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the graph runtime is closed");
+      }
+      if (session == null) {
+        long ops = 0;
+        if (unrolledLoops && !grapplerRequired) {
+          for (var it = graph.operations(); it.hasNext(); it.next()) {
+            ops++;
+          }
+        }
+        sessionConfig = unrolledLoops ? SessionConfigs.forDevice(placement.actual(), true, ops)
+            : placement.config();
+        session = new Session(graph, sessionConfig);
+      }
+      return session;
+    }
   }
 
   /**
@@ -302,7 +336,9 @@ public final class GraphRuntime implements AutoCloseable {
     }
     closed = true;
     try {
-      session.close();
+      if (session != null) {
+        session.close();
+      }
     } finally {
       graph.close();
     }

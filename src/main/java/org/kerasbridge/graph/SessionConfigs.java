@@ -47,8 +47,35 @@ public final class SessionConfigs {
    * are merged after these.
    */
   public static ConfigProto forDevice(Device device, boolean unrolledLoops) {
+    return forDevice(device, unrolledLoops, 0);
+  }
+
+  /**
+   * Graphs with unrolled loops of at least this many ops at the session's first run (the model's
+   * first trace) run without Grappler: see {@link #forDevice(Device, boolean, long)}.
+   */
+  public static final long LARGE_UNROLLED_GRAPH = 10_000;
+
+  /**
+   * As {@link #forDevice(Device, boolean)}; an unrolled graph of {@code graphOps} ops or more
+   * ({@link #LARGE_UNROLLED_GRAPH}) on CPU runs with Grappler's meta optimizer off. Grappler
+   * optimizes the whole graph again for every new set of fetches (predict, training step,
+   * evaluate) at about 0.2 ms of CPU per node, and a recurrent layer unrolled over hundreds of
+   * steps makes tens of thousands of forward nodes and over 100,000 for training: an Embedding +
+   * LSTM over 500 tokens (keras-corpus h15, 21,597 forward ops) took 50 s of CPU for its first
+   * training step with the lean settings and 20 s without Grappler, its first predict 4.7 s and
+   * 1.2 s, and its steady steps were no slower without it (120-180 against 210-250 ms of CPU).
+   * Smaller unrolled graphs keep the lean settings: there Grappler costs a second or two once and
+   * made steady steps faster (the lstm_regressor fixture, 371 forward ops, about 20%; the c046
+   * seq2seq, 60 steps, about 5%). Callers pass 0 for a model whose numbers depend on Grappler's
+   * rewrites (half precision: Keras's graph gets the same fused float16 ops, and without them
+   * c024 and c025 drift by 2e-5).
+   */
+  public static ConfigProto forDevice(Device device, boolean unrolledLoops, long graphOps) {
     ConfigProto.Builder b = ConfigProto.newBuilder().setAllowSoftPlacement(true);
-    if (unrolledLoops && device.kind() == Device.Kind.CPU) {
+    if (unrolledLoops && device.kind() == Device.Kind.CPU && graphOps >= LARGE_UNROLLED_GRAPH) {
+      b.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
+    } else if (unrolledLoops && device.kind() == Device.Kind.CPU) {
       b.getGraphOptionsBuilder().getRewriteOptionsBuilder()
           .setMetaOptimizerIterations(RewriterConfig.NumIterationsType.ONE)
           .setMemoryOptimization(RewriterConfig.MemOptType.NO_MEM_OPT)

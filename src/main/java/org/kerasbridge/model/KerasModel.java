@@ -90,7 +90,8 @@ public final class KerasModel implements InferenceModel {
   private KerasModel(String source, Functional root, Device device) {
     this.source = source;
     this.root = root;
-    this.runtime = new GraphRuntime(device, unrollsLoops(root));
+    // half-precision numbers match Keras only with Grappler's fused float16 ops
+    this.runtime = new GraphRuntime(device, unrollsLoops(root), !halfPrecisionLayers().isEmpty());
     this.runtime.describeAs(source);
     List<TensorSpec> ins = new ArrayList<>();
     for (InputLayer il : root.inputLayers()) {

@@ -60,6 +60,23 @@ class SessionConfigsTest {
       assertEquals(lean, rnn.runtime().sessionConfig().getGraphOptions().getRewriteOptions());
       assertEquals(plain, cnn.runtime().sessionConfig().getGraphOptions().getRewriteOptions());
     }
+    // a large unrolled graph runs without Grappler, unless its numbers depend on it (half
+    // precision); a CPU graph without loops keeps the defaults whatever its size
+    assertTrue(SessionConfigs.forDevice(Device.CPU, true, SessionConfigs.LARGE_UNROLLED_GRAPH)
+        .getGraphOptions().getRewriteOptions().getDisableMetaOptimizer());
+    assertEquals(lean, SessionConfigs.forDevice(Device.CPU, true,
+        SessionConfigs.LARGE_UNROLLED_GRAPH - 1).getGraphOptions().getRewriteOptions());
+    try (KerasModel half = KerasBridge.loadKeras(Path.of("models/corpus/c024/model.keras"),
+        Device.CPU)) { // float16 LSTMs over 500 steps
+      assertEquals(lean, half.runtime().sessionConfig().getGraphOptions().getRewriteOptions());
+    }
+    Path h15 = Path.of("../shared/keras-corpus/h15/model.h5");
+    if (java.nio.file.Files.isRegularFile(h15)) { // Embedding + LSTM over 500 tokens, float32
+      try (KerasModel big = KerasBridge.loadKeras(h15, Device.CPU)) {
+        assertTrue(big.runtime().sessionConfig().getGraphOptions().getRewriteOptions()
+            .getDisableMetaOptimizer());
+      }
+    }
     System.setProperty(SessionConfigs.PROPERTY,
         "graph_options { rewrite_options { meta_optimizer_iterations: TWO } }");
     assertEquals(RewriterConfig.NumIterationsType.TWO, SessionConfigs.forDevice(Device.CPU, true)
