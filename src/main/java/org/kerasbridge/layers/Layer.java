@@ -216,21 +216,30 @@ public abstract class Layer {
         throw new org.kerasbridge.ShapeMismatchException(config.problems().source() + ": "
             + config.where() + ": input shape(s) " + shapes
             + " have too few dimensions for this layer", e);
+      } catch (ArithmeticException e) {
+        throw new org.kerasbridge.InvalidInputException(config.problems().source() + ": "
+            + config.where() + ": input shape(s) " + shapes + " with this layer's arguments give"
+            + " a size over TensorFlow's limits (" + e.getMessage() + ")", e);
       }
       built = true;
       bindOwnWeights(ctx);
     }
     List<Operand<TFloat32>> called;
+    List<Operand<TFloat32>> out;
     try {
       called = call(tf, in, ctx);
+      out = Shapes.withStaticShapes(tf, this, called, computeOutputShape(shapes));
     } catch (IndexOutOfBoundsException e) {
       // a call() reading an input or argument the file's node does not supply
       throw new org.kerasbridge.ShapeMismatchException(config.problems().source() + ": "
           + config.where() + ": called with " + in.size() + " input(s) of shape(s) " + shapes
           + ", fewer inputs, arguments or dimensions than it needs", e);
+    } catch (ArithmeticException e) {
+      // a size computed from the file's shapes and arguments past TensorFlow's int32 dimensions
+      throw new org.kerasbridge.InvalidInputException(config.problems().source() + ": "
+          + config.where() + ": input shape(s) " + shapes + " with this layer's arguments give"
+          + " a dimension over " + Integer.MAX_VALUE + " (" + e.getMessage() + ")", e);
     }
-    List<Operand<TFloat32>> out = Shapes.withStaticShapes(tf, this, called,
-        computeOutputShape(shapes));
     if (activityRegularizer != null) {
       for (Operand<TFloat32> y : out) {
         // the loss is float32 whatever the output's dtype (Keras's losses compute in float32)

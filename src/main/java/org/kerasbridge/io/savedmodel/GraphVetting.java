@@ -68,6 +68,15 @@ final class GraphVetting {
       throw new InvalidInputException(pb + ": not a readable SavedModel protocol buffer: "
           + e.getMessage(), e);
     }
+    List<String> malformed = new ArrayList<>();
+    for (MetaGraphDef mg : sm.getMetaGraphsList()) {
+      wellFormed(mg, malformed);
+    }
+    if (!malformed.isEmpty()) {
+      throw new InvalidInputException(pb + ": not a well-formed TensorFlow graph: "
+          + String.join("; ", malformed.subList(0, Math.min(10, malformed.size())))
+          + (malformed.size() > 10 ? "; ... (" + malformed.size() + " problems)" : ""));
+    }
     Set<String> found = new TreeSet<>();
     for (MetaGraphDef mg : sm.getMetaGraphsList()) {
       for (NodeDef n : mg.getGraphDef().getNodeList()) {
@@ -85,6 +94,79 @@ final class GraphVetting {
           + " touch files or run code outside TensorFlow, which KerasBridge does not load: "
           + String.join("; ", items.subList(0, Math.min(20, items.size())))
           + (items.size() > 20 ? "; ..." : ""), items);
+    }
+  }
+
+  /**
+   * The structure TensorFlow's importers take for granted: every node and function has a name,
+   * unique in its scope, and an op; every input names a node (or, in a function, an argument) of
+   * its own scope, as does every function output. TensorFlow checks most of this with an error,
+   * but Grappler's MLIR importer dereferences a nameless function node and kills the JVM
+   * (found by bench/fuzz.sh: a bit flip turned a function node's name into an input).
+   */
+  private static void wellFormed(MetaGraphDef mg, List<String> problems) {
+    org.tensorflow.proto.GraphDef g = mg.getGraphDef();
+    Set<String> nodes = new java.util.HashSet<>();
+    for (NodeDef n : g.getNodeList()) {
+      named(n, "the graph", nodes, problems);
+    }
+    for (NodeDef n : g.getNodeList()) {
+      for (String in : n.getInputList()) {
+        String ref = in.startsWith("^") ? in.substring(1) : in;
+        int colon = ref.indexOf(':');
+        String node = colon < 0 ? ref : ref.substring(0, colon);
+        if (!nodes.contains(node)) {
+          problems.add("node '" + n.getName() + "' in the graph reads '" + in
+              + "', which names no node");
+        }
+      }
+    }
+    Set<String> functions = new java.util.HashSet<>();
+    for (FunctionDef f : g.getLibrary().getFunctionList()) {
+      String fn = f.getSignature().getName();
+      if (fn.isEmpty() || !functions.add(fn)) {
+        problems.add(fn.isEmpty() ? "a function without a name" : "two functions named '" + fn
+            + "'");
+        continue;
+      }
+      String where = "function '" + fn + "'";
+      Set<String> scope = new java.util.HashSet<>();
+      for (org.tensorflow.proto.OpDef.ArgDef a : f.getSignature().getInputArgList()) {
+        if (a.getName().isEmpty() || !scope.add(a.getName())) {
+          problems.add(where + " has an argument without a name or named twice");
+        }
+      }
+      for (NodeDef n : f.getNodeDefList()) {
+        named(n, where, scope, problems);
+      }
+      for (NodeDef n : f.getNodeDefList()) {
+        for (String in : n.getInputList()) {
+          String ref = in.startsWith("^") ? in.substring(1) : in;
+          int colon = ref.indexOf(':');
+          if (!scope.contains(colon < 0 ? ref : ref.substring(0, colon))) {
+            problems.add("node '" + n.getName() + "' in " + where + " reads '" + in
+                + "', which names no node or argument of the function");
+          }
+        }
+      }
+      f.getRetMap().forEach((out, ref) -> {
+        int colon = ref.indexOf(':');
+        if (!scope.contains(colon < 0 ? ref : ref.substring(0, colon))) {
+          problems.add(where + " returns '" + ref + "' as '" + out
+              + "', which names no node or argument of the function");
+        }
+      });
+    }
+  }
+
+  private static void named(NodeDef n, String where, Set<String> scope, List<String> problems) {
+    if (n.getName().isEmpty()) {
+      problems.add("a node without a name in " + where + " (op '" + n.getOp() + "')");
+    } else if (!scope.add(n.getName())) {
+      problems.add("two nodes named '" + n.getName() + "' in " + where);
+    }
+    if (n.getOp().isEmpty()) {
+      problems.add("node '" + n.getName() + "' in " + where + " has no op");
     }
   }
 
