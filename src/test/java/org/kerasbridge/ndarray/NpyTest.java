@@ -48,6 +48,33 @@ class NpyTest {
     }
   }
 
+  /**
+   * Row slices copy into tensors exactly, whether their payload is a heap array (one bulk copy
+   * from an offset) or a read-only or direct buffer (bulk copies through a chunk, several here).
+   */
+  @Test
+  void readOnlySlicesCopyIntoTensorsExactly() {
+    int rows = 300;
+    int cols = 784; // 300 x 784 floats: 940,800 bytes, several copy chunks
+    float[] v = new float[rows * cols];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i * 0.5f - 7;
+    }
+    NpyArray slice = NpyArray.ofFloats(new long[] {rows, cols}, v).sliceRows(5, 290);
+    float[] want = Arrays.copyOfRange(v, 5 * cols, 290 * cols);
+    try (Tensor t = slice.toTensor()) {
+      assertArrayEquals(want, NpyArray.fromTensor(t).toFloatArray());
+    }
+    java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(v.length * 4)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    direct.asFloatBuffer().put(v);
+    NpyArray fromDirect = NpyArray.of(DType.FLOAT32, new long[] {rows, cols}, direct)
+        .sliceRows(5, 290).sliceRows(0, 285);
+    try (Tensor t = fromDirect.toTensor()) {
+      assertArrayEquals(want, NpyArray.fromTensor(t).toFloatArray());
+    }
+  }
+
   @Test
   void headerMatchesNumpyLayout() {
     byte[] h = Npy.header(NpyArray.ofFloats(new long[] {8, 784}, new float[8 * 784]));
