@@ -76,6 +76,29 @@ public final class SavedModel implements InferenceModel {
       throw new UnsupportedFeatureException(dir + ": signature '" + signatureKey
           + "' has tensors of dtypes KerasBridge cannot feed or fetch", active.unsupported());
     }
+    // every tensor the signature names must be in the graph: TF Java's feed and fetch would
+    // otherwise fail with an untyped error at the first predict (found by bench/fuzz.sh)
+    List<String> missing = new ArrayList<>();
+    active.tensorNames().forEach((what, tensor) -> {
+      int colon = tensor.lastIndexOf(':');
+      String op = colon < 0 ? tensor : tensor.substring(0, colon);
+      int index = 0;
+      try {
+        index = colon < 0 ? 0 : Integer.parseInt(tensor.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        index = -1;
+      }
+      org.tensorflow.GraphOperation o = bundle.graph().operation(op);
+      if (o == null || index < 0 || index >= o.numOutputs()) {
+        missing.add((what.startsWith("in:") ? "input '" : "output '") + what.substring(3)
+            + "' names tensor '" + tensor + "'");
+      }
+    });
+    if (!missing.isEmpty()) {
+      bundle.close();
+      throw new InvalidInputException(dir + ": signature '" + signatureKey + "' names tensors"
+          + " that are not in the graph: " + String.join("; ", missing));
+    }
   }
 
   /** True when {@code dir} looks like a SavedModel directory. */

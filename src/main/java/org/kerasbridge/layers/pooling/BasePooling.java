@@ -1,5 +1,7 @@
 package org.kerasbridge.layers.pooling;
 
+import java.util.List;
+
 import org.kerasbridge.ShapeMismatchException;
 import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.LayerConfig;
@@ -41,20 +43,65 @@ public abstract class BasePooling extends SingleInputLayer {
   @Override
   protected void build(Shape in) {
     Spatial.requireRank(config, in, rank, dataFormat, false);
-    String err = window.checkOutput(dataFormat.spatial(in));
+    long[] sp = dataFormat.spatial(in);
+    String err = window.checkOutput(sp);
     if (err != null) {
       throw new ShapeMismatchException(config.where() + ": " + err);
     }
+    for (int i = 0; i < rank; i++) {
+      if (sp[i] < 0 && window.size()[i] > MAX_WINDOW_OF_UNKNOWN_LENGTH) {
+        throw new org.kerasbridge.InvalidInputException(config.where() + ": pool_size "
+            + window.size()[i] + " on spatial axis " + i + " of unknown length: TensorFlow's"
+            + " pooling kernels walk the whole window, so windows over "
+            + MAX_WINDOW_OF_UNKNOWN_LENGTH + " need a known input length");
+      }
+    }
+  }
+
+  /** The largest window accepted on an axis whose length is only known at run time. */
+  static final int MAX_WINDOW_OF_UNKNOWN_LENGTH = 1 << 16;
+
+  /**
+   * The window TF runs: Keras's {@code pool_size}, except that a "same"-padded window at least
+   * {@code (out - 1) * stride + length + 2} long on an axis of known length is cut to that. Such
+   * a window covers the whole input at every output position (the padding splits its excess
+   * evenly), so every output is the maximum, or the average over the real elements (padding is
+   * not counted), of the whole axis, for it and for any longer window: the values are Keras's.
+   * TF's kernels walk the whole window, and a file's pool_size of 10^9 took minutes.
+   */
+  private List<Long> effectiveSize4d(Shape in) {
+    long[] sp = dataFormat.spatial(in);
+    int[] k = window.size().clone();
+    for (int i = 0; i < rank; i++) {
+      if (window.padding() == Window.Padding.SAME && sp[i] >= 0) {
+        long out = window.outputLength(i, sp[i]);
+        long cover = (out - 1) * window.strides()[i] + sp[i] + 2;
+        if (k[i] > cover) {
+          k[i] = (int) cover;
+        }
+      }
+    }
+    List<Long> size = new java.util.ArrayList<>();
+    size.add(1L);
+    if (rank == 1) {
+      size.add(1L);
+    }
+    for (int v : k) {
+      size.add((long) v);
+    }
+    size.add(1L);
+    return size;
   }
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x, CallContext ctx) {
     Operand<TFloat32> y = Spatial.to4d(tf, dataFormat.toChannelsLast(tf, x));
     String padding = window.padding().tf();
+    List<Long> size = effectiveSize4d(x.shape());
     if (max) {
-      y = maxPool(tf, y, window.size4d(), window.strides4d(), padding);
+      y = maxPool(tf, y, size, window.strides4d(), padding);
     } else {
-      y = tf.nn.avgPool(y, window.size4d(), window.strides4d(), padding);
+      y = tf.nn.avgPool(y, size, window.strides4d(), padding);
     }
     return dataFormat.fromChannelsLast(tf, Spatial.from4d(tf, y, rank));
   }

@@ -135,4 +135,38 @@ class PoolingLayersTest {
         SpatialHarness.normal(1, 2, 4, 6)));
     assertTrue(e.getMessage().contains("rank 4"), e.getMessage());
   }
+
+  /**
+   * A "same"-padded window wider than its whole input (a hostile file's pool_size of 10^9 over
+   * length 10) is run as the shortest window that covers the input at every position, which TF
+   * computes as it would the long one: every output is the whole axis's maximum (computed here;
+   * before the cut, this predict ran for minutes inside TF's kernel).
+   */
+  @Test
+  void hugeSameWindowsGiveTheWholeAxisMaximum() throws Exception {
+    java.nio.file.Path dir = org.kerasbridge.fixtures.Fixtures.models()
+        .resolve("layers/max_pooling1d_same");
+    NpyArray x = org.kerasbridge.ndarray.Npy.read(dir.resolve("input_0.npy"));
+    long[] sh = x.shape(); // (n, 10, 2)
+    float[] v = x.toFloatArray();
+    java.nio.file.Path huge = java.nio.file.Path.of(
+        "src/test/resources/fuzz-regressions/config_pool_size_billion_same.keras");
+    try (org.kerasbridge.model.KerasModel m = org.kerasbridge.KerasBridge.loadKeras(huge,
+        org.kerasbridge.graph.Device.CPU)) {
+      NpyArray y = m.predict(List.of(x)).get(0);
+      assertArrayEquals(new long[] {sh[0], 5, sh[2]}, y.shape());
+      float[] got = y.toFloatArray();
+      for (int b = 0; b < sh[0]; b++) {
+        for (int c = 0; c < sh[2]; c++) {
+          float max = Float.NEGATIVE_INFINITY;
+          for (int t = 0; t < sh[1]; t++) {
+            max = Math.max(max, v[(int) ((b * sh[1] + t) * sh[2] + c)]);
+          }
+          for (int o = 0; o < 5; o++) {
+            assertEquals(max, got[(int) ((b * 5 + o) * sh[2] + c)], 0f);
+          }
+        }
+      }
+    }
+  }
 }
