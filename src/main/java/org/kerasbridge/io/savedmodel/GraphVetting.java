@@ -112,10 +112,7 @@ final class GraphVetting {
     }
     for (NodeDef n : g.getNodeList()) {
       for (String in : n.getInputList()) {
-        String ref = in.startsWith("^") ? in.substring(1) : in;
-        int colon = ref.indexOf(':');
-        String node = colon < 0 ? ref : ref.substring(0, colon);
-        if (!nodes.contains(node)) {
+        if (!nodes.contains(nodeOf(in))) {
           problems.add("node '" + n.getName() + "' in the graph reads '" + in
               + "', which names no node");
         }
@@ -141,22 +138,26 @@ final class GraphVetting {
       }
       for (NodeDef n : f.getNodeDefList()) {
         for (String in : n.getInputList()) {
-          String ref = in.startsWith("^") ? in.substring(1) : in;
-          int colon = ref.indexOf(':');
-          if (!scope.contains(colon < 0 ? ref : ref.substring(0, colon))) {
+          if (!scope.contains(nodeOf(in))) {
             problems.add("node '" + n.getName() + "' in " + where + " reads '" + in
                 + "', which names no node or argument of the function");
           }
         }
       }
       f.getRetMap().forEach((out, ref) -> {
-        int colon = ref.indexOf(':');
-        if (!scope.contains(colon < 0 ? ref : ref.substring(0, colon))) {
+        if (!scope.contains(nodeOf(ref))) {
           problems.add(where + " returns '" + ref + "' as '" + out
               + "', which names no node or argument of the function");
         }
       });
     }
+  }
+
+  /** The node (or function argument) an input or output reference names: "^a", "a:0", "a:out:1". */
+  private static String nodeOf(String ref) {
+    String r = ref.startsWith("^") ? ref.substring(1) : ref;
+    int colon = r.indexOf(':');
+    return colon < 0 ? r : r.substring(0, colon);
   }
 
   private static void named(NodeDef n, String where, Set<String> scope, List<String> problems) {
