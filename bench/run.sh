@@ -47,13 +47,17 @@ mkdir -p "$WORK" "$OUT"
 MVN_FLAGS="-B -q ${MVN_OFFLINE:+-o}"
 mvn $MVN_FLAGS -DskipTests test-compile
 mvn $MVN_FLAGS dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="target/classes:target/test-classes:$(cat "$WORK/cp.txt")"
+# the run uses a copy of the classes, so rebuilding during a long run does not change them
+rm -rf "$WORK/classes" "$WORK/test-classes"
+cp -r target/classes "$WORK/classes"
+cp -r target/test-classes "$WORK/test-classes"
+CP="$WORK/classes:$WORK/test-classes:$(cat "$WORK/cp.txt")"
 JAVA=(java -Xmx4g -cp "$CP")
 # DL4J's JVM: no TF Java, and the javacpp DL4J was built with (TF Java brings a newer one, so
 # Maven's test class path never resolves 1.5.7: fetch it on a fresh machine)
 JAVACPP_DL4J=~/.m2/repository/org/bytedeco/javacpp/1.5.7/javacpp-1.5.7.jar
 [ -f "$JAVACPP_DL4J" ] || mvn $MVN_FLAGS dependency:get -Dartifact=org.bytedeco:javacpp:1.5.7 -Dtransitive=false >/dev/null
-DL4J_CP="target/classes:target/test-classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep -v -E 'tensorflow|/javacpp-[0-9.]+\.jar$' | paste -sd:):$JAVACPP_DL4J"
+DL4J_CP="$WORK/classes:$WORK/test-classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep -v -E 'tensorflow|/javacpp-[0-9.]+\.jar$' | paste -sd:):$JAVACPP_DL4J"
 [ -n "$SESSION_CONFIG" ] && JAVA+=("-Dkerasbridge.session.config=$SESSION_CONFIG")
 RESULTS="$WORK/results.jsonl"
 [ "$APPEND" = 1 ] || : > "$RESULTS" # --append: keep earlier runs' results in the report
