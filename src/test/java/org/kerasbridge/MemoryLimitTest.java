@@ -56,6 +56,34 @@ class MemoryLimitTest {
   }
 
   @Test
+  void aBatchWhoseLayerOutputExceedsTheLimitIsRefusedBeforeTensorFlowRuns() throws IOException {
+    // ZeroPadding1D(padding=(1, 20,000,000)) on 4 steps x 2 channels: 160 MB per sample
+    Path padded = withConfig(Path.of("models/layers/zero_padding1d/model.keras"),
+        "\"padding\": [1, 2]", "\"padding\": [1, 20000000]", "padded.keras");
+    System.setProperty(MemoryLimit.PROPERTY, "100m");
+    org.kerasbridge.ndarray.NpyArray x = org.kerasbridge.ndarray.NpyArray.ofFloats(
+        new long[] {1, 4, 2}, new float[8]);
+    try (org.kerasbridge.model.KerasModel m = KerasBridge.loadKeras(padded, Device.CPU)) {
+      InvalidInputException e = assertThrows(InvalidInputException.class,
+          () -> m.predict(java.util.List.of(x), 32));
+      String msg = e.getMessage();
+      assertTrue(msg.startsWith(padded.toString()) && msg.contains("predict with a batch of 1")
+          && msg.contains("layer 'zero_padding1d' outputs (None, 20000005, 2)")
+          && msg.contains("160000040 bytes") && msg.contains("memory limit of 104857600"), msg);
+      m.compile(org.kerasbridge.optimizers.Optimizers.create("sgd", (Double) null),
+          org.kerasbridge.losses.Losses.byName("mse", null));
+      org.kerasbridge.ndarray.NpyArray y = org.kerasbridge.ndarray.NpyArray.ofFloats(
+          new long[] {1, 20000005, 2}, new float[40000010]);
+      e = assertThrows(InvalidInputException.class, () -> m.trainOnBatch(java.util.List.of(x),
+          java.util.List.of(y), null));
+      assertTrue(e.getMessage().contains("a training step with a batch of 1"), e.getMessage());
+      // under the limit it runs
+      System.setProperty(MemoryLimit.PROPERTY, "1g");
+      assertEquals(20000005, m.predict(java.util.List.of(x), 32).get(0).shape()[1]);
+    }
+  }
+
+  @Test
   void limitParsesSuffixesAndRefusesNonsense() {
     System.setProperty(MemoryLimit.PROPERTY, "2k");
     assertEquals(2048, MemoryLimit.bytes());

@@ -85,7 +85,7 @@ public final class KerasModel implements InferenceModel {
   /** One traced inference graph. */
   private record Trace(List<Placeholder<?>> inputs, List<Operand<TFloat32>> outputs,
       Map<String, Shape> layerShapes, Map<String, Operand<TFloat32>> layerOutputs,
-      List<Op> updates) {}
+      List<Op> updates, ActivationMemory largest, long outputBytesPerSample) {}
 
   private KerasModel(String source, Functional root, Device device) {
     this.source = source;
@@ -312,7 +312,25 @@ public final class KerasModel implements InferenceModel {
     }
     Map<String, Operand<TFloat32>> layerOuts = new LinkedHashMap<>();
     traced.layerOutputs().forEach((n, v) -> layerOuts.put(n, tf.identity(widenBfloat16(tf, v))));
-    return new Trace(phs, outs, traced.layerOutputShapes(), layerOuts, ctx.updates());
+    // half-precision layers' outputs take 2 bytes a value (a lower bound for mixed models)
+    ActivationMemory largest = ActivationMemory.of(traced.layerOutputShapes(),
+        halfPrecisionLayers().isEmpty() ? 4 : 2);
+    return new Trace(phs, outs, traced.layerOutputShapes(), layerOuts, ctx.updates(), largest,
+        outputBytesPerSample(outs));
+  }
+
+  /** Bytes per sample of the fetched outputs whose shapes are known (-1 past 2^63). */
+  private static long outputBytesPerSample(List<Operand<TFloat32>> outs) {
+    long total = 0;
+    for (Operand<TFloat32> o : outs) {
+      long b = ActivationMemory.perSample(o.shape(),
+          (Class<?>) o.type() == org.tensorflow.types.TFloat16.class ? 2 : 4);
+      if (b < 0 || total + b < 0) {
+        return -1;
+      }
+      total += b;
+    }
+    return total;
   }
 
   private static Operand<TFloat32> widenBfloat16(Ops tf, Operand<TFloat32> o) {
@@ -508,8 +526,12 @@ public final class KerasModel implements InferenceModel {
           + " compile the model explicitly");
     }
     com.fasterxml.jackson.databind.JsonNode cc = spec.compileConfig();
-    org.kerasbridge.optimizers.Optimizer opt = org.kerasbridge.optimizers.Optimizers.fromConfig(
-        cc.get("optimizer"));
+    org.kerasbridge.optimizers.Optimizer opt;
+    try {
+      opt = org.kerasbridge.optimizers.Optimizers.fromConfig(cc.get("optimizer"));
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(source + ": compile config: " + e.getMessage(), e);
+    }
     com.fasterxml.jackson.databind.JsonNode l = cc.get("loss");
     List<org.kerasbridge.losses.Loss> losses = new ArrayList<>();
     if (l != null && l.isArray()) {
@@ -991,6 +1013,15 @@ public final class KerasModel implements InferenceModel {
       }
     }
     List<Operand<TFloat32>> fetched = fetches;
+    // before TF allocates: the largest layer output of one batch, and all outputs on the heap
+    t.largest().check(source, Math.min(step, Math.max(rows, 1)), "predict");
+    long outBytes = layerNames == null ? t.outputBytesPerSample()
+        : outputBytesPerSample(fetched);
+    long need = outBytes < 0 ? -1 : ActivationMemory.multiply(outBytes, rows);
+    if (need < 0 || need > (64L << 20)) {
+      org.kerasbridge.MemoryLimit.checkHeap(need, source + ": predict: the outputs of " + rows
+          + " samples");
+    }
     java.util.function.Supplier<List<NpyArray>> work = () -> NpyArray.inBatches(cast, step,
         batch -> {
           Map<Operand<?>, NpyArray> feeds = new LinkedHashMap<>();

@@ -46,7 +46,8 @@ final class Trainer {
   private record StepGraph(List<Placeholder<?>> x, List<Placeholder<TFloat32>> y,
       Placeholder<TFloat32> sampleWeight, Placeholder<TFloat32> iteration, Operand<TFloat32> loss,
       List<String> metricNames, List<Operand<TFloat32>> metricTotals,
-      List<Operand<TFloat32>> metricCounts, List<Op> targets, boolean training) {}
+      List<Operand<TFloat32>> metricCounts, List<Op> targets, boolean training,
+      ActivationMemory largest) {}
 
   Trainer(KerasModel model, Optimizer optimizer, List<Loss> losses, List<String> metrics) {
     this.model = model;
@@ -102,6 +103,7 @@ final class Trainer {
       throw new InvalidInputException("sample weights " + sw + " do not have " + rows + " rows");
     }
     StepGraph g = graph(training, x, y, sw);
+    g.largest().check(model.source(), rows, training ? "a training step" : "an evaluation step");
     Map<Operand<?>, NpyArray> feeds = new LinkedHashMap<>();
     for (int i = 0; i < x.size(); i++) {
       feeds.put(g.x().get(i), x.get(i));
@@ -200,6 +202,8 @@ final class Trainer {
         Placeholder.shape(Shape.scalar()));
     CallContext ctx = new CallContext(rt, training, 1);
     Functional.Traced traced = model.root().trace(tf, ins, null, ctx);
+    ActivationMemory largest = ActivationMemory.of(traced.layerOutputShapes(),
+        model.halfPrecisionLayers().isEmpty() ? 4 : 2);
     model.ensureWeightsLoaded();
     // Keras's losses and metrics convert predictions to float32 (their dtype) first
     List<Operand<TFloat32>> preds = new ArrayList<>();
@@ -254,7 +258,8 @@ final class Trainer {
         vars.add(w.value());
       }
       if (trainable.isEmpty()) {
-        return new StepGraph(x, y, sw, iteration, loss, names, totals, counts, targets, training);
+        return new StepGraph(x, y, sw, iteration, loss, names, totals, counts, targets, training,
+            largest);
       }
       org.kerasbridge.graph.Gradients.register();
       org.tensorflow.op.core.Gradients grads = tf.gradients(loss, vars);
@@ -271,7 +276,8 @@ final class Trainer {
       }
       targets.addAll(optimizer.applyGradients(tf, g, iteration));
     }
-    return new StepGraph(x, y, sw, iteration, loss, names, totals, counts, targets, training);
+    return new StepGraph(x, y, sw, iteration, loss, names, totals, counts, targets, training,
+        largest);
   }
 
   private boolean isTrainable(Weight w) {

@@ -11,7 +11,8 @@ public final class AdamW extends Adam {
   }
 
   private static JsonNode withDefaultDecay(JsonNode c) {
-    ObjectNode o = c == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) c.deepCopy();
+    ObjectNode o = c == null || !c.isObject() ? JsonNodeFactory.instance.objectNode()
+        : (ObjectNode) c.deepCopy();
     if (!o.has("weight_decay") || o.get("weight_decay").isNull()) {
       o.put("weight_decay", 0.004);
     }

@@ -24,7 +24,16 @@ public final class Optimizers {
           + "' is " + custom + "; KerasBridge never imports or runs code named in a model file:"
           + " compile with a built-in optimizer (fit --optimizer)");
     }
-    return create(n.path("class_name").asText(""), n.path("config"));
+    String cls = n.path("class_name").asText("");
+    JsonNode config = n.path("config");
+    if (config.isNull()) {
+      config = JsonNodeFactory.instance.objectNode(); // Keras: config["config"] or {}
+    } else if (!config.isObject() && !config.isMissingNode()) {
+      throw new org.kerasbridge.InvalidInputException("optimizer '" + cls + "': its 'config' is"
+          + " a JSON " + config.getNodeType().name().toLowerCase(Locale.ROOT)
+          + "; expected a JSON object of arguments");
+    }
+    return create(cls, config);
   }
 
   /**

@@ -42,6 +42,13 @@ public final class Window {
     }
   }
 
+  /**
+   * The largest convolution stride accepted. TF 2.18's oneDNN convolution gradients refuse a
+   * stride of 32,768 ("could not create a primitive") and crash the JVM at 65,536 (measured on the
+   * kernel and input gradients of Conv2D); no real model comes near it.
+   */
+  public static final int MAX_CONV_STRIDE = 32_767;
+
   private final int rank;
   private final int[] size;
   private final int[] strides;
@@ -69,6 +76,14 @@ public final class Window {
     }
     int[] k = c.getPositiveIntTuple("kernel_size", rank, ones);
     int[] s = c.getPositiveIntTuple("strides", rank, ones);
+    for (int v : s) {
+      if (v > MAX_CONV_STRIDE) {
+        c.unsupported("strides", c.node("strides"), "values up to " + MAX_CONV_STRIDE
+            + ": TensorFlow's CPU convolution kernels (oneDNN) fail on strides of 32,768 and"
+            + " more, and abort the process from 65,536 (training)");
+        break;
+      }
+    }
     int[] d = c.getPositiveIntTuple("dilation_rate", rank, ones);
     return new Window(rank, k, s, d, readPadding(c, allowCausal));
   }
