@@ -13,7 +13,7 @@ import org.tensorflow.ndarray.Shape;
  */
 record ActivationMemory(String layer, Shape shape, long bytesPerSample) {
   /** Below this many bytes per batch nothing is checked (no need to read the memory limit). */
-  private static final long TRIVIAL = 64L << 20;
+  static final long TRIVIAL = 64L << 20;
 
   static final ActivationMemory NONE = new ActivationMemory(null, null, 0);
 

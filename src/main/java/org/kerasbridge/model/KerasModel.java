@@ -1018,7 +1018,7 @@ public final class KerasModel implements InferenceModel {
     long outBytes = layerNames == null ? t.outputBytesPerSample()
         : outputBytesPerSample(fetched);
     long need = outBytes < 0 ? -1 : ActivationMemory.multiply(outBytes, rows);
-    if (need < 0 || need > (64L << 20)) {
+    if (need < 0 || need > ActivationMemory.TRIVIAL) {
       org.kerasbridge.MemoryLimit.checkHeap(need, source + ": predict: the outputs of " + rows
           + " samples");
     }
