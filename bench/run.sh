@@ -127,9 +127,11 @@ if [ "$DO_PREDICT" = 1 ]; then
     [ "$m" = lstm_regressor ] && continue # stateful, fixed batch 50: no batch-1/128 predict
     data="$WORK/data/$m/b128"; prep "models/$m/model.keras" "$data" 2560
     for rep in $(seq 1 "$REPS"); do
+      # raw right after KerasBridge: their ratio is the tightest goal (within 10%), and the Keras
+      # run between them (about two minutes) had moved it by up to 25%
       rec "predict/$m" "$rep" "${JAVA[@]}" org.kerasbridge.bench.Bench predict "models/$m/model.keras" "$data" "$SECONDS_" "$CALLS" "$DEVICE"
-      rec "predict/$m" "$rep" "$PY" bench/keras_bench.py predict "models/$m/model.keras" "$data" "$SECONDS_" "$CALLS" "$DEVICE"
       rec "predict/$m" "$rep" "${JAVA[@]}" org.kerasbridge.bench.Bench raw "models/$m/saved_model" "$data" "$SECONDS_" "$CALLS" "$DEVICE"
+      rec "predict/$m" "$rep" "$PY" bench/keras_bench.py predict "models/$m/model.keras" "$data" "$SECONDS_" "$CALLS" "$DEVICE"
     done
   done
 fi
