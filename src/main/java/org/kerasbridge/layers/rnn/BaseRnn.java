@@ -215,6 +215,12 @@ public abstract class BaseRnn extends Layer implements StatefulLayer, InitialSta
     }
     List<Operand<TFloat32>> xs = new ArrayList<>();
     tf.unstack(x, steps, Unstack.axis(1L)).forEach(xs::add);
+    // the first step's input only gives the dropout masks their shape
+    RnnCell.StepFunction step = cell.begin(tf, xs.get(0), states.get(0), ctx);
+    RnnCell.InputProjection projection = step.projection();
+    if (projection != null) {
+      xs = projectSteps(tf, x, steps, projection);
+    }
     // with initial states, the sequence's mask (Keras 2's mask[0]; a Keras 3 call with
     // initial_state= gets none unless mask= was passed, see Functional)
     Operand<TBool> mask = ctx.mask(0);
@@ -232,7 +238,6 @@ public abstract class BaseRnn extends Layer implements StatefulLayer, InitialSta
         Collections.reverse(ms);
       }
     }
-    RnnCell.StepFunction step = cell.begin(tf, xs.get(0), states.get(0), ctx);
     // Keras's unrolled loop zeroes after the loop; its while_loop zeroes at each step
     boolean zeroEachStep = zeroOutputForMask && ms != null && !unroll;
     boolean zeroAfter = zeroOutputForMask && ms != null && unroll;
@@ -283,6 +288,25 @@ public abstract class BaseRnn extends Layer implements StatefulLayer, InitialSta
       }
     }
     return result;
+  }
+
+  /**
+   * The step inputs {@code projection(x_t)} for every timestep, from one projection of the
+   * {@code (batch * steps, features)} rows: row {@code b * steps + t} is sample b's timestep t.
+   */
+  private static List<Operand<TFloat32>> projectSteps(Ops tf, Operand<TFloat32> x, long steps,
+      RnnCell.InputProjection projection) {
+    long features = x.shape().size(2);
+    Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] {-1, features}));
+    Operand<TFloat32> p = projection.apply(tf, rows);
+    long n = p.shape().size(1);
+    if (n < 0) {
+      throw new IllegalStateException("an input projection of unknown width: " + p.shape());
+    }
+    Operand<TFloat32> seq = tf.reshape(p, tf.constant(new long[] {-1, steps, n}));
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    tf.unstack(seq, steps, Unstack.axis(1L)).forEach(out::add);
+    return out;
   }
 
   private List<Operand<TFloat32>> initialStates(Ops tf, Operand<TFloat32> x, int[] sizes,

@@ -114,13 +114,8 @@ public final class GRUCell extends RnnCell {
       // one Split per product, as Keras splits matrix_x; its gradient is one Concat where
       // column slices cost a Pad and its shape arithmetic each (the values are the same)
       Operand<TInt32> axis = tf.constant(1);
-      return (s, x, states) -> {
+      StepFunction fromProduct = (s, mx, states) -> {
         Operand<TFloat32> h = states.get(0);
-        Operand<TFloat32> in = dp == null ? x : s.math.mul(x, dp);
-        Operand<TFloat32> mx = s.linalg.matMul(in, k);
-        if (ib != null) {
-          mx = s.math.add(mx, ib);
-        }
         List<Operand<TFloat32>> xg = split(s, axis, mx, 3);
         List<Operand<TFloat32>> rg;
         if (resetAfter) {
@@ -139,26 +134,28 @@ public final class GRUCell extends RnnCell {
         Operand<TFloat32> hh = activation.apply(s, s.math.add(xg.get(2), recH));
         return mix(s, one, z, h, hh);
       };
+      if (dp == null && projectable(x0)) {
+        // matrix_x = x_t . kernel + input_bias for all steps at once
+        return projected(product(k, ib), fromProduct);
+      }
+      InputProjection perStep = product(k, ib);
+      return (s, x, states) -> fromProduct.step(s,
+          perStep.apply(s, dp == null ? x : s.math.mul(x, dp)), states);
     }
     List<Operand<TFloat32>> dp = train && dropout > 0 && dropout < 1
         ? dropoutMasks(tf, x0, dropout, 3, ctx) : null;
     List<Operand<TFloat32>> recDp = train && recurrentDropout > 0 && recurrentDropout < 1
         ? dropoutMasks(tf, h0, recurrentDropout, 3, ctx) : null;
-    Operand<TFloat32> kz = columns(tf, k, 0, u);
-    Operand<TFloat32> kr = columns(tf, k, u, u);
-    Operand<TFloat32> kh = columns(tf, k, 2 * u, u);
     Operand<TFloat32> rkz = columns(tf, rk, 0, u);
     Operand<TFloat32> rkr = columns(tf, rk, u, u);
-    return (s, x, states) -> {
+    Operand<TInt32> axis = tf.constant(1);
+    // x_g = x_t . kernel_g + input_bias_g: column blocks of x_t . kernel + input_bias
+    StepFunction fromInputs = (s, xzrh, states) -> {
       Operand<TFloat32> h = states.get(0);
-      Operand<TFloat32> xz = s.linalg.matMul(dp == null ? x : s.math.mul(x, dp.get(0)), kz);
-      Operand<TFloat32> xr = s.linalg.matMul(dp == null ? x : s.math.mul(x, dp.get(1)), kr);
-      Operand<TFloat32> xh = s.linalg.matMul(dp == null ? x : s.math.mul(x, dp.get(2)), kh);
-      if (ib != null) {
-        xz = s.math.add(xz, range(s, ib, 0, u));
-        xr = s.math.add(xr, range(s, ib, u, u));
-        xh = s.math.add(xh, range(s, ib, 2 * u, u));
-      }
+      List<Operand<TFloat32>> xg = split(s, axis, xzrh, 3);
+      Operand<TFloat32> xz = xg.get(0);
+      Operand<TFloat32> xr = xg.get(1);
+      Operand<TFloat32> xh = xg.get(2);
       Operand<TFloat32> hz = recDp == null ? h : s.math.mul(h, recDp.get(0));
       Operand<TFloat32> hr = recDp == null ? h : s.math.mul(h, recDp.get(1));
       Operand<TFloat32> hhIn = recDp == null ? h : s.math.mul(h, recDp.get(2));
@@ -182,6 +179,24 @@ public final class GRUCell extends RnnCell {
       }
       Operand<TFloat32> hh = activation.apply(s, s.math.add(xh, recH));
       return mix(s, one, z, h, hh);
+    };
+    if (dp == null && projectable(x0)) {
+      return projected(product(k, ib), fromInputs);
+    }
+    // one product per step and gate (each gate has its own input dropout mask)
+    Operand<TFloat32> kz = columns(tf, k, 0, u);
+    Operand<TFloat32> kr = columns(tf, k, u, u);
+    Operand<TFloat32> kh = columns(tf, k, 2 * u, u);
+    return (s, x, states) -> {
+      Operand<TFloat32> xz = s.linalg.matMul(dp == null ? x : s.math.mul(x, dp.get(0)), kz);
+      Operand<TFloat32> xr = s.linalg.matMul(dp == null ? x : s.math.mul(x, dp.get(1)), kr);
+      Operand<TFloat32> xh = s.linalg.matMul(dp == null ? x : s.math.mul(x, dp.get(2)), kh);
+      if (ib != null) {
+        xz = s.math.add(xz, range(s, ib, 0, u));
+        xr = s.math.add(xr, range(s, ib, u, u));
+        xh = s.math.add(xh, range(s, ib, 2 * u, u));
+      }
+      return fromInputs.step(s, s.concat(List.of(xz, xr, xh), axis), states);
     };
   }
 

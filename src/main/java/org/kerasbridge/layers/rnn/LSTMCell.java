@@ -84,6 +84,17 @@ public final class LSTMCell extends RnnCell {
       Operand<TFloat32> dp = train && dropout > 0 && dropout < 1
           ? dropoutMasks(tf, x0, dropout, 1, ctx).get(0) : null;
       Operand<org.tensorflow.types.TInt32> axis = tf.constant(1);
+      if (dp == null && projectable(x0)) {
+        // x_t . kernel for all steps at once; z = (that + h . recurrent_kernel) + bias
+        return projected(product(k, null), (s, xk, states) -> {
+          Operand<TFloat32> z = s.math.add(xk, s.linalg.matMul(states.get(0), rk));
+          if (b != null) {
+            z = s.math.add(z, b);
+          }
+          List<Operand<TFloat32>> g = split4(s, axis, z);
+          return carry(s, g.get(0), g.get(1), g.get(2), g.get(3), states.get(1));
+        });
+      }
       return (s, x, states) -> {
         Operand<TFloat32> in = dp == null ? x : s.math.mul(x, dp);
         Operand<TFloat32> z = s.math.add(s.linalg.matMul(in, k),
@@ -99,8 +110,23 @@ public final class LSTMCell extends RnnCell {
         ? dropoutMasks(tf, x0, dropout, 4, ctx) : null;
     List<Operand<TFloat32>> recDp = train && recurrentDropout > 0 && recurrentDropout < 1
         ? dropoutMasks(tf, h0, recurrentDropout, 4, ctx) : null;
-    Operand<TFloat32>[] kg = gates(tf, k);
     Operand<TFloat32>[] rg = gates(tf, rk);
+    if (dp == null && projectable(x0)) {
+      // x_g = x_t . kernel_g + bias_g for all steps and gates at once (the gates' kernels and
+      // biases are column blocks of kernel and bias); then x_g + h_g . recurrent_kernel_g
+      Operand<org.tensorflow.types.TInt32> axis = tf.constant(1);
+      return projected(product(k, b), (s, xkb, states) -> {
+        Operand<TFloat32> h = states.get(0);
+        List<Operand<TFloat32>> xg = split4(s, axis, xkb);
+        Operand<TFloat32>[] pre = newArray();
+        for (int g = 0; g < 4; g++) {
+          Operand<TFloat32> hg = recDp == null ? h : s.math.mul(h, recDp.get(g));
+          pre[g] = s.math.add(xg.get(g), s.linalg.matMul(hg, rg[g]));
+        }
+        return carry(s, pre[0], pre[1], pre[2], pre[3], states.get(1));
+      });
+    }
+    Operand<TFloat32>[] kg = gates(tf, k);
     Operand<TFloat32>[] bg = b == null ? null : biasGates(tf, b);
     return (s, x, states) -> {
       Operand<TFloat32> h = states.get(0);

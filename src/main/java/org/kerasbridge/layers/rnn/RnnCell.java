@@ -48,10 +48,68 @@ public abstract class RnnCell extends Layer {
   /** The output of one step: the step's output and the new states, in Keras's state order. */
   public record StepResult(Operand<TFloat32> output, List<Operand<TFloat32>> states) {}
 
-  /** One step {@code (x_t (batch, features), states_{t-1}) -> (output_t, states_t)}. */
+  /**
+   * One step {@code (x_t (batch, features), states_{t-1}) -> (output_t, states_t)}; or, when
+   * {@link #projection()} is not null, {@code (projection(x_t), states_{t-1}) -> ...}.
+   */
   @FunctionalInterface
   public interface StepFunction {
     StepResult step(Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> states);
+
+    /**
+     * The part of a step that reads the step's input alone ({@code x_t . kernel}, with the input
+     * bias where Keras adds it next), row by row: {@code (rows, features) -> (rows, n)}. The loop
+     * computes it for all timesteps in one product and gives {@link #step} row block t. Null when
+     * {@link #step} takes {@code x_t} itself.
+     */
+    default InputProjection projection() {
+      return null;
+    }
+  }
+
+  /** A row-wise map {@code (rows, features) -> (rows, n)}; see {@link StepFunction#projection}. */
+  @FunctionalInterface
+  public interface InputProjection {
+    Operand<TFloat32> apply(Ops tf, Operand<TFloat32> rows);
+  }
+
+  /**
+   * A step whose input is {@code projection(x_t)}. Each row of a matrix product depends on that
+   * row only, so one product over all timesteps' rows gives every step the values of its own
+   * product (Keras computes one per step): the graph holds one MatMul (and one in the gradient)
+   * where it held one per timestep, which is what makes long sequences build and run in
+   * reasonable time.
+   */
+  static StepFunction projected(InputProjection projection, StepFunction step) {
+    return new StepFunction() {
+      @Override
+      public StepResult step(Ops tf, Operand<TFloat32> x, List<Operand<TFloat32>> states) {
+        return step.step(tf, x, states);
+      }
+
+      @Override
+      public InputProjection projection() {
+        return projection;
+      }
+    };
+  }
+
+  /**
+   * Whether a step may take its input projected for all timesteps at once: in float32 only.
+   * Half-precision loops keep one product per step, as before: their float16 results follow the
+   * per-step graph that Grappler fuses as it does Keras's (hoisted, the float16 LSTMs over 500
+   * steps of models/corpus c024 and c025 moved 1.5e-5 and 2.3e-5 from Keras).
+   */
+  static boolean projectable(Operand<TFloat32> x0) {
+    return !org.kerasbridge.layers.DTypePolicy.isHalf(x0.type());
+  }
+
+  /** {@code rows . kernel}, plus {@code bias} when not null. */
+  static InputProjection product(Operand<TFloat32> kernel, Operand<TFloat32> bias) {
+    return (s, rows) -> {
+      Operand<TFloat32> p = s.linalg.matMul(rows, kernel);
+      return bias == null ? p : s.math.add(p, bias);
+    };
   }
 
   /**

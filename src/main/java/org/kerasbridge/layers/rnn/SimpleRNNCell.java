@@ -53,6 +53,17 @@ public final class SimpleRNNCell extends RnnCell {
     Operand<TFloat32> k = kernel.value();
     Operand<TFloat32> rk = recurrentKernel.value();
     Operand<TFloat32> b = useBias ? bias.value() : null;
+    if (dp == null && projectable(x0)) {
+      // h = x_t . kernel + bias for all steps at once; then h + prev . recurrent_kernel
+      return projected(product(k, b), (s, h, states) -> {
+        Operand<TFloat32> prev = states.get(0);
+        if (recDp != null) {
+          prev = s.math.mul(prev, recDp);
+        }
+        Operand<TFloat32> out = activation.apply(s, s.math.add(h, s.linalg.matMul(prev, rk)));
+        return new StepResult(out, List.of(out));
+      });
+    }
     return (s, x, states) -> {
       Operand<TFloat32> prev = states.get(0);
       Operand<TFloat32> in = dp == null ? x : s.math.mul(x, dp);

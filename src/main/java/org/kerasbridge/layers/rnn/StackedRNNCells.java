@@ -63,12 +63,18 @@ public final class StackedRNNCells extends RnnCell {
       steps.add(cell.begin(tf, x, h, ctx));
       x = tf.zeros(Shapes.batchAnd(tf, x0, cell.units()), TFloat32.class);
     }
-    return (s, input, states) -> {
+    // the first cell's input projection (if any) runs over the whole sequence in the loop; the
+    // others' inputs are the previous cell's outputs, one step at a time
+    StepFunction stacked = (s, input, states) -> {
       Operand<TFloat32> y = input;
       List<Operand<TFloat32>> next = new ArrayList<>();
       int at = 0;
       for (int i = 0; i < cells.size(); i++) {
         int n = cells.get(i).stateSizes().length;
+        InputProjection p = steps.get(i).projection();
+        if (i > 0 && p != null) {
+          y = p.apply(s, y);
+        }
         StepResult r = steps.get(i).step(s, y, states.subList(at, at + n));
         at += n;
         y = r.output();
@@ -76,6 +82,8 @@ public final class StackedRNNCells extends RnnCell {
       }
       return new StepResult(y, next);
     };
+    InputProjection first = steps.get(0).projection();
+    return first == null ? stacked : projected(first, stacked);
   }
 
   @Override

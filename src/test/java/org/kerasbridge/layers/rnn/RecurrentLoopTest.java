@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.kerasbridge.KerasBridgeException;
 import org.kerasbridge.layers.Layer;
@@ -273,5 +274,39 @@ class RecurrentLoopTest {
         Seq.close(two.run(x).get(0), one.run(x).get(0), EXACT, cls + " " + extra);
       }
     }
+  }
+
+  /**
+   * The input's product with the kernel is taken once for all timesteps (one MatMul), not once
+   * per step; the recurrent products stay per step. With input dropout in training, each step
+   * masks its input first, so each has its own product again. The values are those of Keras's
+   * per-step products: RecurrentFixturesTest, TrainingParityTest and CorpusParityTest compare them.
+   */
+  @ParameterizedTest
+  @CsvSource({
+      "SimpleRNN, '', 1", "LSTM, '', 1", "LSTM, ', ''implementation'': 1', 4",
+      "GRU, '', 1", "GRU, ', ''implementation'': 1', 3",
+      "GRU, ', ''reset_after'': false', 2"})
+  void theInputProductIsOneMatMulForAllTimesteps(String cls, String extra, int recurrentPerStep) {
+    try (LayerRun inference = new LayerRun(rnn(cls, extra), new long[] {-1, T, F}, false, false);
+        LayerRun training = new LayerRun(rnn(cls, extra), new long[] {-1, T, F}, false, true);
+        LayerRun dropout = new LayerRun(rnn(cls, extra + ", 'dropout': 0.5"),
+            new long[] {-1, T, F}, false, true)) {
+      assertEquals(recurrentPerStep * T + 1, matMuls(inference));
+      assertEquals(recurrentPerStep * T + 1, matMuls(training));
+      long perStepInput = cls.equals("LSTM") && !extra.isEmpty() ? 4
+          : cls.equals("GRU") && extra.contains("implementation") ? 3 : 1;
+      assertEquals((recurrentPerStep + perStepInput) * T, matMuls(dropout));
+    }
+  }
+
+  private static long matMuls(LayerRun r) {
+    long n = 0;
+    for (var it = r.rt.graph().operations(); it.hasNext(); ) {
+      if (it.next().type().equals("MatMul")) {
+        n++;
+      }
+    }
+    return n;
   }
 }
