@@ -75,10 +75,10 @@ public abstract class RnnCell extends Layer {
 
   /**
    * A step whose input is {@code projection(x_t)}. Each row of a matrix product depends on that
-   * row only, so one product over all timesteps' rows gives every step the values of its own
-   * product (Keras computes one per step): the graph holds one MatMul (and one in the gradient)
-   * where it held one per timestep, which is what makes long sequences build and run in
-   * reasonable time.
+   * row only, so one product over all timesteps' rows gives every step its own product (Keras
+   * computes one per step) in exact arithmetic; in float32 the sums may round differently with
+   * the matrix kernel's blocking, within the parity suites' tolerances (they pass unchanged). The
+   * graph holds one MatMul (and one pair in the gradient) where it held one per timestep.
    */
   static StepFunction projected(InputProjection projection, StepFunction step) {
     return new StepFunction() {
