@@ -8,6 +8,7 @@
 #   bash bench/run.sh --device gpu    # every figure on GPU 0 (both sides)
 #   options: --reps N --seconds S --calls N --models "mlp_classifier mnist_cnn" --out DIR
 #            --no-scaling --no-load --no-predict --no-fit
+#            --scaling-only batch|lstm  only that half of the scaling runs (batch 32/512, or the LSTM)
 #            --session-config 'TEXT'  extra ConfigProto for the Java side (kerasbridge.session.config)
 #            --append  add to target/bench/results.jsonl instead of starting over (e.g. fit first,
 #                      then --no-fit for predict and load; the report covers both)
@@ -21,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 SEED_MODELS="mlp_classifier mnist_cnn cnn_channels_first ae_simple ae_deep ae_denoising ae_sparse ae_2d linear_regressor rnn_classifier lstm_regressor"
 ARGS="$*"
 REPS=3 SECONDS_=10 CALLS=1000 DEVICE=cpu MODELS="$SEED_MODELS" OUT=bench SCALING=1 QUICK=0
-DO_LOAD=1 DO_PREDICT=1 DO_FIT=1 SESSION_CONFIG="" APPEND=0
+DO_LOAD=1 DO_PREDICT=1 DO_FIT=1 SESSION_CONFIG="" APPEND=0 SCALING_PARTS="batch lstm"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 REPS=1 SECONDS_=2 CALLS=200 MODELS="mlp_classifier mnist_cnn" OUT=target/bench/quick SCALING=0 ;;
@@ -32,6 +33,9 @@ while [ $# -gt 0 ]; do
     --models) MODELS=$2; shift ;;
     --out) OUT=$2; shift ;;
     --no-scaling) SCALING=0 ;;
+    --scaling-only)
+      case "$2" in batch|lstm) SCALING=1 SCALING_PARTS=$2 ;; *) echo "--scaling-only takes batch or lstm, not '$2'" >&2; exit 2 ;; esac
+      shift ;;
     --no-load) DO_LOAD=0 ;;
     --no-predict) DO_PREDICT=0 ;;
     --no-fit) DO_FIT=0 ;;
@@ -111,14 +115,18 @@ if [ "$DO_FIT" = 1 ]; then
     fit_pair "$m" "models/$m/model.keras" "$(batch_of "$m")"
   done
   if [ "$SCALING" = 1 ]; then
-    for b in 32 512; do
-      for m in mlp_classifier mnist_cnn; do fit_pair "$m" "models/$m/model.keras" "$b"; done
-    done
-    for L in 10 100 1000; do
-      f="$WORK/lstm_seq$L/model.keras"
-      [ -f "$f" ] || { mkdir -p "$(dirname "$f")"; "$PY" bench/keras_bench.py lstm "$WORK" "$L" "$f" 2>>"$LOG" >/dev/null; }
-      fit_pair "lstm_seq$L" "$f" 32
-    done
+    if [[ " $SCALING_PARTS " == *" batch "* ]]; then
+      for b in 32 512; do
+        for m in mlp_classifier mnist_cnn; do fit_pair "$m" "models/$m/model.keras" "$b"; done
+      done
+    fi
+    if [[ " $SCALING_PARTS " == *" lstm "* ]]; then
+      for L in 10 100 1000; do
+        f="$WORK/lstm_seq$L/model.keras"
+        [ -f "$f" ] || { mkdir -p "$(dirname "$f")"; "$PY" bench/keras_bench.py lstm "$WORK" "$L" "$f" 2>>"$LOG" >/dev/null; }
+        fit_pair "lstm_seq$L" "$f" 32
+      done
+    fi
   fi
 fi
 
