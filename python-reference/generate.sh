@@ -33,6 +33,9 @@ fi
 # regenerated; corpus.py rewrites their inputs/outputs/keras_ref.json and MANIFEST.json fields).
 if [ "$#" -eq 0 ]; then
   "$PY" "$HERE/corpus.py"
+  # Half-precision models: Keras's outputs with oneDNN's and with Eigen's float16/bfloat16
+  # kernels, which differ by ulps (needs a CPU where oneDNN runs float16, e.g. AVX512-FP16)
+  "$PY" "$HERE/half_kernels.py"
 fi
 # Empty directories (SavedModel assets/) do not survive git; remove them so a checkout and a
 # fresh generation hold the same tree.

@@ -132,7 +132,7 @@ public final class Devices {
     if (requested.kind() == Device.Kind.CPU) {
       p = new Placement(requested, Device.CPU, SessionConfigs.forDevice(Device.CPU),
           "KerasBridge: running on CPU (/device:CPU:0); TensorFlow " + TensorFlow.version()
-              + ", natives " + build);
+              + ", natives " + build + "; " + OneDnn.describe());
     } else {
       int gpus = gpuCount();
       if (requested.index() < gpus) {

@@ -88,7 +88,7 @@ class PythonRoundTripTest {
 
   static void addFixture(RoundTrip rt, Fixtures.Fixture f) {
     List<Path> ins = files(f.dir(), f.json().path("inputs"));
-    List<Path> outs = files(f.dir(), f.json().path("outputs"));
+    List<Path> outs = files(f.dir(), Fixtures.expectedOutputs(f.json()));
     for (String src : f.formats()) {
       if (src.equals("saved_model")) {
         continue; // a SavedModel holds no Keras config: nothing to convert from
