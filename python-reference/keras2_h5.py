@@ -245,6 +245,13 @@ KEYS = {
     "Permute": ["dims"],
     "RepeatVector": ["n"],
     "Dropout": ["rate", "noise_shape", "seed"],
+    "SpatialDropout1D": ["rate", "noise_shape", "seed"],
+    "SpatialDropout2D": ["rate", "noise_shape", "seed", "data_format"],
+    "SpatialDropout3D": ["rate", "noise_shape", "seed", "data_format"],
+    "GaussianNoise": ["stddev", "seed"],
+    "GaussianDropout": ["rate", "seed"],
+    "AlphaDropout": ["rate", "seed"],
+    "Rescaling": ["scale", "offset"],
     "ActivityRegularization": ["l1", "l2"],
     "Activation": ["activation"],
     "ReLU": ["max_value", "negative_slope", "threshold"],
@@ -289,10 +296,12 @@ PER_CLASS_NEUTRAL = {
     "Embedding": {"sparse": False},
     "Conv2DTranspose": {"groups": 1}, "SeparableConv2D": {"groups": 1},
     "DepthwiseConv2D": {"groups": 1},
+    "AlphaDropout": {"noise_shape": None},
 }
 # tf.keras 2 keys missing from Keras 3 configs, with the value meaning the same.
 KERAS2_DEFAULTS = {
     "activity_regularizer": None, "time_major": False, "input_length": None, "groups": 1,
+    "noise_shape": None,
 }
 RNN_CELL_NAMES = {"SimpleRNN": "simple_rnn_cell", "LSTM": "lstm_cell", "GRU": "gru_cell"}
 

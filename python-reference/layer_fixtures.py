@@ -206,6 +206,54 @@ for _a in ACTIVATIONS:
 
 add("dropout", "Dropout", "Dropout(0.5) between two Dense layers: identity at inference",
     lambda: seq((5,), L.Dense(6), L.Dropout(0.5), L.Dense(3)), normal(5))
+# Noise and regularization layers: the identity at inference (their training noise is random,
+# and no Java run can draw Keras's random stream), so these cases pin the config reading and the
+# inference path through real Keras files.
+_K2_SPATIAL = ("Keras 3.15 cannot load tf.keras 2's SpatialDropout config (its 'trainable' and "
+               "'noise_shape' keys are not constructor arguments in Keras 3), so no Keras 3 "
+               "reference can verify such a file")
+add("dropout_noise_shape", "Dropout", "Dropout(0.5, noise_shape=(None, 1, 6)) on (None, 4, 6): "
+    "identity at inference",
+    lambda: seq((4, 5), L.Dense(6), L.Dropout(0.5, noise_shape=(None, 1, 6)), L.Dense(3)),
+    normal(4, 5))
+add("spatial_dropout1d", "SpatialDropout1D", "Conv1D -> SpatialDropout1D(0.3) -> Dense: identity "
+    "at inference",
+    lambda: seq((6, 3), L.Conv1D(4, 2), L.SpatialDropout1D(0.3), L.Dense(2)), normal(6, 3), keras2=_K2_SPATIAL)
+add("spatial_dropout2d", "SpatialDropout2D", "Conv2D -> SpatialDropout2D(0.4) -> Flatten -> Dense",
+    lambda: seq((5, 5, 2), L.Conv2D(3, 2), L.SpatialDropout2D(0.4), L.Flatten(), L.Dense(2)),
+    normal(5, 5, 2), keras2=_K2_SPATIAL)
+add("spatial_dropout2d_channels_first", "SpatialDropout2D",
+    "SpatialDropout2D(0.4, data_format='channels_first') on (None, 2, 4, 4) -> Flatten -> Dense",
+    lambda: seq((2, 4, 4), L.SpatialDropout2D(0.4, data_format="channels_first"), L.Flatten(),
+                L.Dense(2)),
+    normal(2, 4, 4), keras2=_K2_SPATIAL)
+add("spatial_dropout3d", "SpatialDropout3D", "SpatialDropout3D(0.2) on (None, 3, 3, 3, 2) -> "
+    "Flatten -> Dense",
+    lambda: seq((3, 3, 3, 2), L.SpatialDropout3D(0.2), L.Flatten(), L.Dense(2)), normal(3, 3, 3, 2), keras2=_K2_SPATIAL)
+add("gaussian_noise", "GaussianNoise", "Dense -> GaussianNoise(0.5) -> Dense: identity at inference",
+    lambda: seq((5,), L.Dense(4), L.GaussianNoise(0.5), L.Dense(2)), normal(5))
+add("gaussian_dropout", "GaussianDropout", "Dense -> GaussianDropout(0.3) -> Dense",
+    lambda: seq((5,), L.Dense(4), L.GaussianDropout(0.3), L.Dense(2)), normal(5))
+add("alpha_dropout", "AlphaDropout", "Dense(selu) -> AlphaDropout(0.2) -> Dense",
+    lambda: seq((5,), L.Dense(4, activation="selu"), L.AlphaDropout(0.2), L.Dense(2)), normal(5))
+add("identity", "Identity", "Dense -> Identity -> Dense",
+    lambda: seq((5,), L.Dense(4), L.Identity(), L.Dense(2)), normal(5),
+    keras2="tf.keras 2.11 has no Identity layer")
+add("rescaling", "Rescaling", "Rescaling(1/127.5, offset=-1) of pixel values 0..255 -> Flatten -> "
+    "Dense",
+    lambda: seq((3, 3, 2), L.Rescaling(1.0 / 127.5, offset=-1.0), L.Flatten(), L.Dense(2)),
+    lambda rng: [rng.randint(0, 256, (BATCH, 3, 3, 2)).astype(np.float32)])
+add("rescaling_per_channel", "Rescaling", "Rescaling(scale=[0.5, 2.0, -1.0], offset=[0.1, 0.2, "
+    "0.3]) (lists) on (None, 2, 3)",
+    lambda: seq((2, 3), L.Rescaling([0.5, 2.0, -1.0], offset=[0.1, 0.2, 0.3])), normal(2, 3))
+add("rescaling_numpy", "Rescaling", "Rescaling(scale=np.array([[1/3, 0.7]], float32)) (a numpy "
+    "array, serialized as __numpy__) on (None, 3, 2)",
+    lambda: seq((3, 2), L.Rescaling(np.array([[1.0 / 3.0, 0.7]], dtype=np.float32))), normal(3, 2),
+    keras2="a numpy scale is serialized as a Keras 3 __numpy__ object, which tf.keras 2 never wrote")
+add("rescaling_uint8_input", "Rescaling", "Input(dtype='uint8') -> Rescaling(1/255) -> Dense: the "
+    "integer input is cast to float32 first",
+    lambda: seq((4,), L.Rescaling(1.0 / 255), L.Dense(2), dtype="uint8"),
+    lambda rng: [rng.randint(0, 256, (BATCH, 4)).astype(np.uint8)])
 add("flatten", "Flatten", "Flatten of (None, 2, 3, 4)", lambda: seq((2, 3, 4), L.Flatten()), normal(2, 3, 4))
 add("flatten_channels_first", "Flatten",
     "Flatten(data_format='channels_first') of (None, 2, 3, 4) = (C, H, W): flattens in "

@@ -12,6 +12,14 @@ public final class CoreLayers {
     r.put("Dense", (c, ctx) -> new Dense(c));
     r.put("Activation", (c, ctx) -> new Activation(c));
     r.put("Dropout", (c, ctx) -> new Dropout(c));
+    r.put("SpatialDropout1D", (c, ctx) -> new SpatialDropout(c, 1));
+    r.put("SpatialDropout2D", (c, ctx) -> new SpatialDropout(c, 2));
+    r.put("SpatialDropout3D", (c, ctx) -> new SpatialDropout(c, 3));
+    r.put("GaussianNoise", (c, ctx) -> new GaussianNoise(c, GaussianNoise.Kind.NOISE));
+    r.put("GaussianDropout", (c, ctx) -> new GaussianNoise(c, GaussianNoise.Kind.DROPOUT));
+    r.put("AlphaDropout", (c, ctx) -> new GaussianNoise(c, GaussianNoise.Kind.ALPHA_DROPOUT));
+    r.put("Identity", (c, ctx) -> new Identity(c));
+    r.put("Rescaling", (c, ctx) -> new Rescaling(c));
     r.put("Flatten", (c, ctx) -> new Flatten(c));
     r.put("ReLU", (c, ctx) -> new ReLU(c));
     r.put("LeakyReLU", (c, ctx) -> new LeakyReLU(c));
