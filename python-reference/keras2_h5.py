@@ -252,6 +252,14 @@ KEYS = {
     "GaussianDropout": ["rate", "seed"],
     "AlphaDropout": ["rate", "seed"],
     "Rescaling": ["scale", "offset"],
+    "RandomFlip": ["mode", "seed"],
+    "RandomRotation": ["factor", "fill_mode", "fill_value", "interpolation", "seed"],
+    "RandomZoom": ["height_factor", "width_factor", "fill_mode", "fill_value", "interpolation",
+                   "seed"],
+    "RandomTranslation": ["height_factor", "width_factor", "fill_mode", "fill_value",
+                          "interpolation", "seed"],
+    "RandomContrast": ["factor", "seed"],
+    "RandomBrightness": ["factor", "value_range", "seed"],
     "ActivityRegularization": ["l1", "l2"],
     "Activation": ["activation"],
     "ReLU": ["max_value", "negative_slope", "threshold"],
@@ -297,6 +305,14 @@ PER_CLASS_NEUTRAL = {
     "Conv2DTranspose": {"groups": 1}, "SeparableConv2D": {"groups": 1},
     "DepthwiseConv2D": {"groups": 1},
     "AlphaDropout": {"noise_shape": None},
+    # tf.keras 2's image augmentation layers had no data_format (always channels_last), and
+    # RandomContrast no value_range (it did not clip)
+    "RandomFlip": {"data_format": "channels_last"},
+    "RandomRotation": {"data_format": "channels_last"},
+    "RandomZoom": {"data_format": "channels_last"},
+    "RandomTranslation": {"data_format": "channels_last"},
+    "RandomContrast": {"data_format": "channels_last", "value_range": (0, 255)},
+    "RandomBrightness": {"data_format": "channels_last"},
 }
 # tf.keras 2 keys missing from Keras 3 configs, with the value meaning the same.
 KERAS2_DEFAULTS = {

@@ -254,6 +254,30 @@ add("rescaling_uint8_input", "Rescaling", "Input(dtype='uint8') -> Rescaling(1/2
     "integer input is cast to float32 first",
     lambda: seq((4,), L.Rescaling(1.0 / 255), L.Dense(2), dtype="uint8"),
     lambda rng: [rng.randint(0, 256, (BATCH, 4)).astype(np.uint8)])
+# Random image augmentation: Keras applies it only in training; at inference the geometric
+# layers cast to the compute dtype and return the images. A TF-tutorial-style classifier head.
+add("random_augmentation", "RandomFlip", "Rescaling(1/255) -> RandomFlip -> RandomRotation(0.1) "
+    "-> RandomZoom(0.1) -> RandomTranslation(0.1, 0.2) -> RandomContrast(0.2) -> Conv2D -> "
+    "Flatten -> Dense: the augmentation is the identity at inference",
+    lambda: seq((6, 6, 3), L.Rescaling(1.0 / 255), L.RandomFlip(), L.RandomRotation(0.1),
+                L.RandomZoom(0.1), L.RandomTranslation(0.1, 0.2), L.RandomContrast(0.2),
+                L.Conv2D(2, 3), L.Flatten(), L.Dense(2)),
+    lambda rng: [rng.randint(0, 256, (BATCH, 6, 6, 3)).astype(np.float32)])
+add("random_brightness", "RandomBrightness", "RandomBrightness(0.2, value_range=(0, 1)) -> "
+    "Conv2D -> Flatten -> Dense (.keras only: Keras 3.15's legacy .h5 writer fails on this layer, "
+    "'cannot pickle module object')",
+    lambda: seq((4, 4, 3), L.RandomBrightness(0.2, value_range=(0, 1)), L.Conv2D(2, 3),
+                L.Flatten(), L.Dense(2)),
+    normal(4, 4, 3), h5=False,
+    keras2="Keras 3.15 cannot write RandomBrightness to a legacy .h5 file")
+add("random_augmentation_nested", "RandomFlip", "a data_augmentation Sequential(RandomFlip("
+    "'horizontal'), RandomRotation((-0.2, 0.3), fill_mode='constant'), RandomZoom((-0.1, 0.1), "
+    "None, interpolation='nearest')) nested in a Functional model of uint8 images",
+    lambda: (lambda inp: keras.Model(inp, L.Dense(2)(L.Flatten()(keras.Sequential(
+        [L.RandomFlip("horizontal"), L.RandomRotation((-0.2, 0.3), fill_mode="constant"),
+         L.RandomZoom((-0.1, 0.1), None, interpolation="nearest")],
+        name="data_augmentation")(inp)))))(keras.Input((5, 5, 2), dtype="uint8")),
+    lambda rng: [rng.randint(0, 256, (BATCH, 5, 5, 2)).astype(np.uint8)])
 add("flatten", "Flatten", "Flatten of (None, 2, 3, 4)", lambda: seq((2, 3, 4), L.Flatten()), normal(2, 3, 4))
 add("flatten_channels_first", "Flatten",
     "Flatten(data_format='channels_first') of (None, 2, 3, 4) = (C, H, W): flattens in "

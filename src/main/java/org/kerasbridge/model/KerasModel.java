@@ -570,9 +570,18 @@ public final class KerasModel implements InferenceModel {
    * Training a model with a float16/bfloat16 dtype policy is refused: Keras trains such a model
    * with a {@code LossScaleOptimizer} (dynamic loss scaling, which {@code compile} adds for
    * {@code mixed_float16}) and with gradients and updates in the variable dtype, none of which is
-   * implemented here. Inference (predict, evaluate) is supported.
+   * implemented here. Inference (predict, evaluate) is supported. So is training a model with
+   * random image augmentation layers (RandomFlip, ...), whose training transforms are not
+   * implemented: refused rather than trained without augmentation.
    */
-  private void refuseHalfPrecisionTraining(String what) {
+  private void refuseUnsupportedTraining(String what) {
+    List<String> augmenting = new ArrayList<>();
+    collectAugmentation(root, augmenting);
+    if (!augmenting.isEmpty()) {
+      throw new org.kerasbridge.UnsupportedFeatureException(source + ": " + what + " is not"
+          + " supported: " + augmenting.get(0) + (augmenting.size() > 1 ? " (and "
+              + (augmenting.size() - 1) + " more augmentation layer(s))" : ""));
+    }
     List<String> found = halfPrecisionLayers();
     if (!found.isEmpty()) {
       throw new org.kerasbridge.UnsupportedFeatureException(source + ": " + what + " is not"
@@ -593,6 +602,17 @@ public final class KerasModel implements InferenceModel {
     return found;
   }
 
+  /** The training refusals of the random augmentation layers (in nested models too). */
+  private static void collectAugmentation(Functional f, List<String> found) {
+    for (org.kerasbridge.layers.Layer l : f.layers()) {
+      if (l instanceof Functional inner) {
+        collectAugmentation(inner, found);
+      } else if (l instanceof org.kerasbridge.layers.core.RandomAugmentation a) {
+        found.add(a.trainingRefusal());
+      }
+    }
+  }
+
   private static void collectHalfPolicies(Functional f, List<String> found) {
     for (org.kerasbridge.layers.Layer l : f.layers()) {
       if (l instanceof Functional inner) {
@@ -608,7 +628,7 @@ public final class KerasModel implements InferenceModel {
   public Map<String, Double> trainOnBatch(List<NpyArray> x, List<NpyArray> y,
       NpyArray sampleWeight) {
     requireCompiled();
-    refuseHalfPrecisionTraining("trainOnBatch");
+    refuseUnsupportedTraining("trainOnBatch");
     refuseConcurrentTraining("trainOnBatch");
     return exclusive(() -> {
       prepareTraining(x, y);
@@ -721,7 +741,7 @@ public final class KerasModel implements InferenceModel {
    */
   public History fit(List<NpyArray> x, List<NpyArray> y, FitOptions o) {
     requireCompiled();
-    refuseHalfPrecisionTraining("fit");
+    refuseUnsupportedTraining("fit");
     Thread me = Thread.currentThread();
     if (!trainingThread.compareAndSet(null, me)) {
       refuseConcurrentTraining("fit");

@@ -59,6 +59,16 @@ class LayerTrainingStepTest {
             && e.getMessage().contains("LossScaleOptimizer"), e.getMessage());
         return;
       }
+      if (f.name().startsWith("layers/random_")) {
+        // random image augmentation: the identity at inference, its training transforms are not
+        // implemented, so training is refused naming the layer (nested models too)
+        org.kerasbridge.UnsupportedFeatureException e = org.junit.jupiter.api.Assertions
+            .assertThrows(org.kerasbridge.UnsupportedFeatureException.class,
+                () -> m.trainOnBatch(f.inputs(), targets, null));
+        assertTrue(e.getMessage().contains("trainOnBatch is not supported: layer '")
+            && e.getMessage().contains("augments images at random in training"), e.getMessage());
+        return;
+      }
       Map<String, NpyArray> before = m.weightValues();
       double loss = m.trainOnBatch(f.inputs(), targets, null).get("loss");
       assertTrue(Double.isFinite(loss), f.name() + ": loss " + loss);

@@ -20,6 +20,10 @@ public final class CoreLayers {
     r.put("AlphaDropout", (c, ctx) -> new GaussianNoise(c, GaussianNoise.Kind.ALPHA_DROPOUT));
     r.put("Identity", (c, ctx) -> new Identity(c));
     r.put("Rescaling", (c, ctx) -> new Rescaling(c));
+    for (String augmentation : new String[] {"RandomFlip", "RandomRotation", "RandomZoom",
+        "RandomTranslation", "RandomContrast", "RandomBrightness"}) {
+      r.put(augmentation, (c, ctx) -> new RandomAugmentation(c));
+    }
     r.put("Flatten", (c, ctx) -> new Flatten(c));
     r.put("ReLU", (c, ctx) -> new ReLU(c));
     r.put("LeakyReLU", (c, ctx) -> new LeakyReLU(c));

@@ -134,6 +134,15 @@ class NoiseLayersTest {
         "3.15.1").size());
     assertEquals(1, LayerHarness.problems("Rescaling", "{'name': 'r', 'scale': {'class_name': "
         + "'Foo', 'config': {}}}", "3.15.1").size());
+    assertEquals(1, LayerHarness.problems("RandomRotation", "{'name': 'r', 'factor': 0.1, "
+        + "'fill_mode': 'mirror'}", "3.15.1").size());
+    assertEquals(1, LayerHarness.problems("RandomFlip", "{'name': 'r', 'mode': 'diagonal'}",
+        "3.15.1").size());
+    assertEquals(1, LayerHarness.problems("RandomZoom", "{'name': 'r', 'height_factor': 'big'}",
+        "3.15.1").size());
+    assertEquals(List.of(), LayerHarness.problems("RandomZoom", "{'name': 'r', 'height_factor': "
+        + "[-0.1, 0.1], 'width_factor': null, 'fill_mode': 'constant', 'fill_value': 0.0, "
+        + "'interpolation': 'nearest', 'seed': 3, 'data_format': 'channels_last'}", "3.15.1"));
   }
 
   @Test
