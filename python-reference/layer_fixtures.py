@@ -178,8 +178,8 @@ add("dense_no_bias", "Dense", "use_bias=False", lambda: seq((5,), L.Dense(4, use
 
 ACTIVATIONS = ["linear", "relu", "sigmoid", "hard_sigmoid", "tanh", "softmax", "elu", "selu",
                "softplus", "softsign", "exponential", "gelu", "silu", "leaky_relu", "relu6",
-               "log_softmax"]
-_NOT_IN_KERAS2 = {"leaky_relu", "relu6", "log_softmax"}
+               "log_softmax", "hard_silu"]
+_NOT_IN_KERAS2 = {"leaky_relu", "relu6", "log_softmax", "hard_silu"}
 for _a in ACTIVATIONS:
     _kw = {}
     _note = ""
@@ -278,6 +278,50 @@ add("random_augmentation_nested", "RandomFlip", "a data_augmentation Sequential(
          L.RandomZoom((-0.1, 0.1), None, interpolation="nearest")],
         name="data_augmentation")(inp)))))(keras.Input((5, 5, 2), dtype="uint8")),
     lambda rng: [rng.randint(0, 256, (BATCH, 5, 5, 2)).astype(np.uint8)])
+# Constant-valued preprocessing and Keras ops, as keras.applications builds them
+# (EfficientNetV2 / ConvNeXt: Normalization with given mean and variance; MobileNetV3:
+# hard_sigmoid as ops; ConvNeXt: LayerScale and op residual adds).
+add("normalization_given_mean_variance", "Normalization", "Normalization(mean=[0.485, 0.456, "
+    "0.406], variance=[0.229**2, 0.224**2, 0.225**2]) (ImageNet statistics in the config, no "
+    "weights) after Rescaling(1/255), on (None, 3, 3, 3)",
+    lambda: seq((3, 3, 3), L.Rescaling(1.0 / 255),
+                L.Normalization(mean=[0.485, 0.456, 0.406],
+                                variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])),
+    lambda rng: [rng.randint(0, 256, (BATCH, 3, 3, 3)).astype(np.float32)])
+add("normalization_given_scalar", "Normalization", "Normalization(axis=(1, 2), mean=3.0, "
+    "variance=4.0, invert=True) on (None, 2, 3): scalars broadcast to the kept axes",
+    lambda: seq((2, 3), L.Normalization(axis=(1, 2), mean=3.0, variance=4.0, invert=True)),
+    normal(2, 3))
+
+
+_NO_H5_OPS = ("Keras 3.15 writes Keras op nodes to a legacy .h5 but its loader cannot rebuild "
+              "them (Unknown layer: 'TrueDivide'), so no Keras reload verifies such a file")
+
+
+def _ops_arithmetic():
+    inp = keras.Input((6,))
+    h = L.Dense(6)(inp)
+    hs = L.ReLU(6.0)(h + 3.0) * (1.0 / 6.0)          # MobileNetV3's hard_sigmoid
+    y = L.Multiply()([h, hs])
+    y = (2.0 - y) / 4.0 + (-h)                        # Subtract/TrueDivide/Negative/Add ops
+    return keras.Model(inp, keras.ops.divide(y, 3.0) - h * h)
+
+
+def _layer_scale():
+    from keras.src.applications.convnext import LayerScale
+    inp = keras.Input((3, 4))
+    h = L.Dense(4)(inp)
+    return keras.Model(inp, h + LayerScale(0.7, 4)(h))
+
+
+add("ops_arithmetic", "Add", "Keras ops in a Functional graph: relu6(h + 3) * (1/6) (MobileNetV3's "
+    "hard_sigmoid), Multiply layer, (2 - y) / 4 + (-h), divide(y, 3) - h * h",
+    _ops_arithmetic, normal(6, scale=3.0), h5=_NO_H5_OPS,
+    keras2="Keras ops (keras.src.ops.numpy) have no tf.keras 2 form (it recorded TFOpLambda)")
+add("layer_scale", "LayerScale", "Dense(4) -> ConvNeXt's LayerScale(init_values=0.7, "
+    "projection_dim=4), added back to its input with the Add op",
+    _layer_scale, normal(3, 4), h5=_NO_H5_OPS,
+    keras2="LayerScale is Keras 3's keras.applications.convnext class")
 add("flatten", "Flatten", "Flatten of (None, 2, 3, 4)", lambda: seq((2, 3, 4), L.Flatten()), normal(2, 3, 4))
 add("flatten_channels_first", "Flatten",
     "Flatten(data_format='channels_first') of (None, 2, 3, 4) = (C, H, W): flattens in "

@@ -45,7 +45,7 @@ public final class Activations {
     if (a == null) {
       config.unsupported(key, n, "a built-in Keras activation (linear, relu, sigmoid,"
           + " hard_sigmoid, tanh, softmax, elu, selu, softplus, softsign, exponential, gelu,"
-          + " silu/swish, leaky_relu, relu6, log_softmax)");
+          + " silu/swish, hard_silu/hard_swish, leaky_relu, relu6, log_softmax)");
       return LINEAR;
     }
     return a;
@@ -87,6 +87,10 @@ public final class Activations {
         return (tf, x) -> tf.math.mul(x, tf.math.sigmoid(x));
       case "leaky_relu":
         return (tf, x) -> tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(0.2f));
+      case "hard_silu":
+      case "hard_swish":
+        // Keras 3: x * hard_sigmoid(x), hard_sigmoid = relu6(x + 3) / 6 (MobileNetV3's)
+        return (tf, x) -> tf.math.mul(x, hardSigmoid(tf, x));
       default:
         return null;
     }

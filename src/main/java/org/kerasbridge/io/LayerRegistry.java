@@ -52,6 +52,20 @@ public final class LayerRegistry {
 
   private LayerRegistry() {}
 
+  /** Whether every call in {@code inboundNodes} has positional args other than one list. */
+  private static boolean separateArguments(JsonNode inboundNodes) {
+    if (!inboundNodes.isArray() || inboundNodes.isEmpty()) {
+      return false;
+    }
+    for (JsonNode node : inboundNodes) {
+      JsonNode args = node.path("args");
+      if (!args.isArray() || args.size() == 1 && args.get(0).isArray()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Every Keras class name KerasBridge implements. */
   public static Set<String> supported() {
     return new TreeSet<>(FACTORIES.keySet());
@@ -94,10 +108,16 @@ public final class LayerRegistry {
     }
     JsonNode registered = layerNode.get("registered_name");
     JsonNode module = layerNode.get("module");
-    if (module != null && module.asText("").startsWith("keras.src.ops")) {
+    // Keras 3's legacy .h5 writer drops "module": an op node is still the op, not the layer of
+    // that name. It shows in two ways: its config lacks the "trainable" every Layer config since
+    // Keras 1 holds ({"name": "add"}), and its call takes its operands as separate positional
+    // arguments (add(x, 3.0)), where a merge layer takes one list (Add()([x, y])).
+    boolean opWithoutModule = module == null && OPS.containsKey(cls) && cfg.isObject()
+        && !cfg.has("trainable") && separateArguments(layerNode.path("inbound_nodes"));
+    if (opWithoutModule || module != null && module.asText("").startsWith("keras.src.ops")) {
       LayerFactory op = OPS.get(cls);
       if (op == null) {
-        p.add("layer '" + name + "' is the Keras op '" + cls + "' (" + module.asText() + "),"
+        p.add("layer '" + name + "' is the Keras op '" + cls + "' (" + module.asText("") + "),"
             + " which KerasBridge does not implement");
         return null;
       }

@@ -82,6 +82,15 @@ public abstract class Layer {
     return false;
   }
 
+  /**
+   * Whether a Functional node may pass this layer constants (numbers, strings) among its
+   * positional arguments: only Keras ops ({@code x + 3.0}) take them; a layer given one is
+   * reported rather than called without it.
+   */
+  public boolean takesConstantArguments() {
+    return false;
+  }
+
   /** The layer's dtype policy (float32 unless the config gives another). */
   public final DTypePolicy policy() {
     return policy;

@@ -157,6 +157,13 @@ public final class Functional extends Layer {
       for (JsonNode node : ln.path("inbound_nodes")) {
         List<TensorRef> refs = new ArrayList<>();
         collectTensors(node.path("args"), refs, c);
+        JsonNode constant = l.takesConstantArguments() ? null : firstConstant(node.path("args"));
+        if (constant != null) {
+          // a layer call takes tensors; dropping the constant would compute something else
+          c.unsupported("layer '" + lname + "' (" + l.className() + ") is called with the"
+              + " constant " + abbreviate(constant) + " among its positional arguments, which"
+              + " the layer does not take (a Keras op saved without its module?)");
+        }
         JsonNode kwargs = node.path("kwargs");
         List<TensorRef> maskRefs = new ArrayList<>();
         boolean tensorKwargs = false;
@@ -248,6 +255,26 @@ public final class Functional extends Layer {
   private static String abbreviate(JsonNode n) {
     String s = String.valueOf(n);
     return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+  }
+
+  /** The first number or string in a node's arguments outside its tensors, or null. */
+  private static JsonNode firstConstant(JsonNode n) {
+    if (n == null) {
+      return null;
+    }
+    if (n.isNumber() || n.isTextual()) {
+      return n;
+    }
+    if (n.isObject() && "__keras_tensor__".equals(n.path("class_name").asText())) {
+      return null;
+    }
+    for (JsonNode v : n) {
+      JsonNode found = firstConstant(v);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   private static void collectTensors(JsonNode n, List<TensorRef> out, LayerConfig c) {

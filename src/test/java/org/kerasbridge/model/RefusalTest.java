@@ -88,4 +88,50 @@ class RefusalTest {
     assertTrue(e.getMessage().contains("layer 'dense'") && e.getMessage().contains("kernel"),
         e.getMessage());
   }
+
+  /**
+   * Keras 3's legacy .h5 writer drops the op nodes' "module": an op config ({"name"} only, no
+   * "trainable") is still read as the op, computing what the .keras file computes; a layer whose
+   * call holds a constant argument is refused rather than called without it.
+   */
+  @Test
+  void opsWithoutTheirModuleAreOpsAndLayersRefuseConstantArguments() {
+    Fixtures.Fixture f = Fixtures.all().stream()
+        .filter(x -> x.name().equals("layers/ops_arithmetic")).findFirst().orElseThrow();
+    ModelSpec spec = ModelFiles.read(f.dir().resolve("model.keras"));
+    ObjectNode cfg = spec.modelConfig().deepCopy();
+    int stripped = 0;
+    for (var layer : cfg.path("config").path("layers")) {
+      if (layer.path("module").asText("").startsWith("keras.src.ops")) {
+        ((ObjectNode) layer).remove("module");
+        stripped++;
+      }
+    }
+    assertTrue(stripped >= 5, "ops in the fixture: " + stripped);
+    ModelSpec noModule = new ModelSpec(spec.source(), spec.format(), spec.kerasVersion(), cfg,
+        spec.weights(), null, Map.of(), List.of());
+    try (KerasModel m = KerasModel.fromSpec(noModule, Device.CPU)) {
+      assertEquals(List.of(f.outputs().get(0).toFloatArray().length),
+          List.of(m.predict(f.inputs(), 32).get(0).toFloatArray().length));
+      assertTrue(java.util.Arrays.equals(f.outputs().get(0).toFloatArray(),
+          m.predict(f.inputs(), 32).get(0).toFloatArray()), "the ops compute as in Keras");
+    }
+    // the same node given to the Add *layer* (its config has "trainable"): refused
+    Fixtures.Fixture merge = Fixtures.all().stream()
+        .filter(x -> x.name().equals("layers/merge_add")).findFirst().orElseThrow();
+    ModelSpec ms = ModelFiles.read(merge.dir().resolve("model.keras"));
+    ObjectNode mc = ms.modelConfig().deepCopy();
+    for (var layer : mc.path("config").path("layers")) {
+      if (layer.path("class_name").asText().equals("Add")) {
+        var args = (com.fasterxml.jackson.databind.node.ArrayNode) layer.path("inbound_nodes")
+            .get(0).path("args").get(0);
+        args.add(3.0);
+      }
+    }
+    ModelSpec bad = new ModelSpec(ms.source(), ms.format(), ms.kerasVersion(), mc,
+        ms.weights(), null, Map.of(), List.of());
+    UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
+        () -> KerasModel.fromSpec(bad, Device.CPU));
+    assertTrue(e.getMessage().contains("(Add) is called with the constant 3.0"), e.getMessage());
+  }
 }

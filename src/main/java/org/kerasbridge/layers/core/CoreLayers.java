@@ -19,6 +19,7 @@ public final class CoreLayers {
     r.put("GaussianDropout", (c, ctx) -> new GaussianNoise(c, GaussianNoise.Kind.DROPOUT));
     r.put("AlphaDropout", (c, ctx) -> new GaussianNoise(c, GaussianNoise.Kind.ALPHA_DROPOUT));
     r.put("Identity", (c, ctx) -> new Identity(c));
+    r.put("LayerScale", (c, ctx) -> new LayerScale(c));
     r.put("Rescaling", (c, ctx) -> new Rescaling(c));
     for (String augmentation : new String[] {"RandomFlip", "RandomRotation", "RandomZoom",
         "RandomTranslation", "RandomContrast", "RandomBrightness"}) {

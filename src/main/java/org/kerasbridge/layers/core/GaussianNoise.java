@@ -3,7 +3,6 @@ package org.kerasbridge.layers.core;
 import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.DTypePolicy;
 import org.kerasbridge.layers.LayerConfig;
-import org.kerasbridge.layers.SingleInputLayer;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -23,7 +22,7 @@ import org.tensorflow.types.TFloat32;
  * The noise is drawn in float32 and cast to the compute dtype; its random stream cannot be
  * Keras's. A rate of 0 (or stddev 0) is the identity in training too, as in Keras.
  */
-public final class GaussianNoise extends SingleInputLayer {
+public final class GaussianNoise extends ElementwiseLayer {
   /** Which of the three layers. */
   public enum Kind { NOISE, DROPOUT, ALPHA_DROPOUT }
 
@@ -102,19 +101,8 @@ public final class GaussianNoise extends SingleInputLayer {
   }
 
   @Override
-  protected boolean supportsMasking() {
-    return true;
-  }
-
-  @Override
   protected Shape computeOutputShape(Shape in) {
     Dropout.checkNoiseShape(config, noiseShape, in);
     return in;
-  }
-
-  /** The identity at inference in every dtype; the training noise is cast to it. */
-  @Override
-  protected boolean supportsPolicy(DTypePolicy policy) {
-    return true;
   }
 }

@@ -5,9 +5,7 @@ import org.kerasbridge.UnsupportedFeatureException;
 import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.DTypePolicy;
 import org.kerasbridge.layers.LayerConfig;
-import org.kerasbridge.layers.SingleInputLayer;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -26,7 +24,7 @@ import org.tensorflow.types.TFloat32;
  * The config is still checked: an unknown mode, fill mode or interpolation is reported as Keras
  * would refuse it.
  */
-public final class RandomAugmentation extends SingleInputLayer {
+public final class RandomAugmentation extends ElementwiseLayer {
   private final boolean castsToComputeDtype;
 
   public RandomAugmentation(LayerConfig c) {
@@ -96,20 +94,5 @@ public final class RandomAugmentation extends SingleInputLayer {
   public String trainingRefusal() {
     return config.where() + " augments images at random in training, which KerasBridge does not"
         + " implement (it is the identity at inference, so predict and evaluate work)";
-  }
-
-  @Override
-  protected boolean supportsMasking() {
-    return true;
-  }
-
-  @Override
-  protected Shape computeOutputShape(Shape in) {
-    return in;
-  }
-
-  @Override
-  protected boolean supportsPolicy(DTypePolicy policy) {
-    return true;
   }
 }

@@ -1,10 +1,9 @@
 package org.kerasbridge.layers.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.kerasbridge.ShapeMismatchException;
 import org.kerasbridge.layers.CallContext;
+import org.kerasbridge.layers.ConfigArray;
 import org.kerasbridge.layers.DTypePolicy;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.Shapes;
@@ -13,7 +12,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -30,73 +28,16 @@ import org.tensorflow.types.family.TType;
  * taken to be {@code channels_last} (Keras's default).
  */
 public final class Rescaling extends SingleInputLayer {
-  private final Value scale;
-  private final Value offset;
-
-  /** A constant as the config gives it: values, shape, and whether it was a float64 array. */
-  private record Value(double[] values, long[] shape, boolean float64) {}
+  private final ConfigArray scale;
+  private final ConfigArray offset;
 
   public Rescaling(LayerConfig c) {
     super(c);
-    scale = parse(c, "scale", c.node("scale"), 1.0);
-    offset = parse(c, "offset", c.node("offset"), 0.0);
+    ConfigArray s = ConfigArray.parse(c, "scale");
+    scale = s != null ? s : ConfigArray.scalar(1.0);
+    ConfigArray o = c.has("offset") ? ConfigArray.parse(c, "offset") : null;
+    offset = o != null ? o : ConfigArray.scalar(0.0);
     c.finish();
-  }
-
-  private static Value parse(LayerConfig c, String key, JsonNode n, double dflt) {
-    if (n == null || n.isNull()) {
-      if (key.equals("scale")) {
-        c.unsupported("scale", n, "a number, a list of numbers or a numpy array");
-      }
-      return new Value(new double[] {dflt}, new long[0], false);
-    }
-    boolean f64 = false;
-    if (n.isObject()) {
-      if (!"__numpy__".equals(n.path("class_name").asText())
-          || !n.path("config").has("value")) {
-        c.unsupported(key, n, "a number, a list of numbers or a numpy array");
-        return new Value(new double[] {dflt}, new long[0], false);
-      }
-      String dtype = n.path("config").path("dtype").asText("float32");
-      if (!dtype.equals("float32") && !dtype.equals("float64")) {
-        c.unsupported(key, n, "a float32 or float64 numpy array");
-      }
-      f64 = dtype.equals("float64");
-      n = n.path("config").path("value");
-    }
-    List<Double> values = new ArrayList<>();
-    List<Long> shape = new ArrayList<>();
-    if (!flatten(n, 0, values, shape)) {
-      c.unsupported(key, n, "a number or a rectangular nested list of numbers");
-      return new Value(new double[] {dflt}, new long[0], false);
-    }
-    return new Value(values.stream().mapToDouble(Double::doubleValue).toArray(),
-        shape.stream().mapToLong(Long::longValue).toArray(), f64);
-  }
-
-  /** Nested lists to values and shape; false when ragged or not numbers. */
-  private static boolean flatten(JsonNode n, int depth, List<Double> out, List<Long> shape) {
-    if (n.isNumber()) {
-      if (depth != shape.size() || !Double.isFinite(n.asDouble())) {
-        return false;
-      }
-      out.add(n.asDouble());
-      return true;
-    }
-    if (!n.isArray() || n.size() == 0 || depth >= 8) {
-      return false;
-    }
-    if (depth == shape.size()) {
-      shape.add((long) n.size());
-    } else if (shape.get(depth) != n.size()) {
-      return false;
-    }
-    for (JsonNode e : n) {
-      if (!flatten(e, depth + 1, out, shape)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override
@@ -104,22 +45,7 @@ public final class Rescaling extends SingleInputLayer {
     computeOutputShape(x.shape());
     Class<? extends TType> type = policy().computeType();
     Operand<TFloat32> in = DTypePolicy.cast(tf, x, type);
-    return tf.math.add(tf.math.mul(in, constant(tf, scale, type)), constant(tf, offset, type));
-  }
-
-  private static Operand<TFloat32> constant(Ops tf, Value v, Class<? extends TType> type) {
-    Shape s = Shape.of(v.shape());
-    Operand<?> c;
-    if (v.float64()) {
-      c = tf.constant(s, org.tensorflow.ndarray.buffer.DataBuffers.of(v.values(), true, false));
-    } else {
-      float[] f = new float[v.values().length];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = (float) v.values()[i];
-      }
-      c = tf.constant(s, org.tensorflow.ndarray.buffer.DataBuffers.of(f, true, false));
-    }
-    return DTypePolicy.cast(tf, c, type);
+    return tf.math.add(tf.math.mul(in, scale.constant(tf, type)), offset.constant(tf, type));
   }
 
   @Override
@@ -130,7 +56,7 @@ public final class Rescaling extends SingleInputLayer {
   /** The input's shape; a non-scalar scale or offset must broadcast to it (from the right). */
   @Override
   protected Shape computeOutputShape(Shape in) {
-    for (Value v : List.of(scale, offset)) {
+    for (ConfigArray v : List.of(scale, offset)) {
       long[] s = v.shape();
       boolean ok = in.numDimensions() < 0 || s.length <= in.numDimensions();
       for (int i = 1; ok && i <= s.length && in.numDimensions() >= 0; i++) {

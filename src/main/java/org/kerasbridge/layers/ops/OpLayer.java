@@ -44,6 +44,11 @@ abstract class OpLayer extends Layer {
     }
   }
 
+  @Override
+  public boolean takesConstantArguments() {
+    return true;
+  }
+
   /** The op's result from its positional arguments (tensors or constants) in order. */
   abstract Operand<TFloat32> compute(Ops tf, List<Object> args);
 

@@ -14,9 +14,10 @@ import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The Keras ops ({@code keras.src.ops.numpy}) that Keras 3 records in Functional graphs to carry
- * masks: comparisons, logical ops, reductions and shape ops, registered by class name in their
- * own namespace (an op named {@code Concatenate} is not the Concatenate layer).
+ * The Keras ops ({@code keras.src.ops.numpy}) that Keras 3 records in Functional graphs: those
+ * that carry masks (comparisons, logical ops, reductions and shape ops) and the arithmetic of
+ * tensors and numbers ({@code x + 3.0}), registered by class name in their own namespace (an op
+ * named {@code Concatenate} or {@code Add} is not the layer of that name).
  */
 public final class OperationLayers {
   private OperationLayers() {}
@@ -48,6 +49,15 @@ public final class OperationLayers {
     r.put("Any", (c, ctx) -> reduce(c, true));
     r.put("All", (c, ctx) -> reduce(c, false));
     r.put("Concatenate", (c, ctx) -> concatenate(c));
+    // arithmetic (x + 3.0, x * (1 / 6) in MobileNetV3's hard_sigmoid, residual adds in
+    // ConvNeXt): NumPy broadcasting, a Python number becoming a float32 constant, in float32
+    // (Keras's bias_add special case of add computes the same sums)
+    r.put("Add", (c, ctx) -> binary(c, (tf, ab) -> tf.math.add(ab.get(0), ab.get(1))));
+    r.put("Subtract", (c, ctx) -> binary(c, (tf, ab) -> tf.math.sub(ab.get(0), ab.get(1))));
+    r.put("Multiply", (c, ctx) -> binary(c, (tf, ab) -> tf.math.mul(ab.get(0), ab.get(1))));
+    r.put("Divide", (c, ctx) -> binary(c, (tf, ab) -> tf.math.div(ab.get(0), ab.get(1))));
+    r.put("TrueDivide", (c, ctx) -> binary(c, (tf, ab) -> tf.math.div(ab.get(0), ab.get(1))));
+    r.put("Negative", (c, ctx) -> unary(c, (tf, x) -> tf.math.neg(x)));
   }
 
   private static OpLayer binary(LayerConfig c,
