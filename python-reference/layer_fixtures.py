@@ -314,6 +314,16 @@ def _layer_scale():
     return keras.Model(inp, h + LayerScale(0.7, 4)(h))
 
 
+def _custom_scale_layer():
+    from keras.src.applications.inception_resnet_v2 import CustomScaleLayer
+    a, b = keras.Input((3, 4), name="in_0"), keras.Input((3, 4), name="in_1")
+    return keras.Model([a, b], CustomScaleLayer(0.17)([a, L.Dense(4)(b)]))
+
+
+add("custom_scale_layer", "CustomScaleLayer", "InceptionResNetV2's CustomScaleLayer(0.17): "
+    "x0 + x1 * 0.17", _custom_scale_layer, normal_n((3, 4), (3, 4)),
+    h5="Keras 3.15's legacy .h5 loader cannot rebuild CustomScaleLayer (not a registered class)",
+    keras2="CustomScaleLayer is Keras 3's keras.applications.inception_resnet_v2 class")
 add("ops_arithmetic", "Add", "Keras ops in a Functional graph: relu6(h + 3) * (1/6) (MobileNetV3's "
     "hard_sigmoid), Multiply layer, (2 - y) / 4 + (-h), divide(y, 3) - h * h",
     _ops_arithmetic, normal(6, scale=3.0), h5=_NO_H5_OPS,

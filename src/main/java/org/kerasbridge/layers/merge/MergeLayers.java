@@ -16,5 +16,6 @@ public final class MergeLayers {
     r.put("Minimum", (c, ctx) -> new Minimum(c));
     r.put("Concatenate", (c, ctx) -> new Concatenate(c));
     r.put("Dot", (c, ctx) -> new Dot(c));
+    r.put("CustomScaleLayer", (c, ctx) -> new CustomScaleLayer(c));
   }
 }
