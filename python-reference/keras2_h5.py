@@ -252,6 +252,7 @@ KEYS = {
     "GaussianDropout": ["rate", "seed"],
     "AlphaDropout": ["rate", "seed"],
     "Rescaling": ["scale", "offset"],
+    "Resizing": ["height", "width", "interpolation", "crop_to_aspect_ratio"],
     "RandomFlip": ["mode", "seed"],
     "RandomRotation": ["factor", "fill_mode", "fill_value", "interpolation", "seed"],
     "RandomZoom": ["height_factor", "width_factor", "fill_mode", "fill_value", "interpolation",
@@ -307,6 +308,8 @@ PER_CLASS_NEUTRAL = {
     "AlphaDropout": {"noise_shape": None},
     # tf.keras 2's image augmentation layers had no data_format (always channels_last), and
     # RandomContrast no value_range (it did not clip)
+    "Resizing": {"data_format": "channels_last", "pad_to_aspect_ratio": False,
+                 "fill_mode": "constant", "fill_value": 0.0, "antialias": False},
     "RandomFlip": {"data_format": "channels_last"},
     "RandomRotation": {"data_format": "channels_last"},
     "RandomZoom": {"data_format": "channels_last"},

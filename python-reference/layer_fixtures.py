@@ -332,6 +332,28 @@ add("layer_scale", "LayerScale", "Dense(4) -> ConvNeXt's LayerScale(init_values=
     "projection_dim=4), added back to its input with the Add op",
     _layer_scale, normal(3, 4), h5=_NO_H5_OPS,
     keras2="LayerScale is Keras 3's keras.applications.convnext class")
+# Resizing: tf.image.resize as Keras 3 calls it (half-pixel centers; antialias through
+# ScaleAndTranslate), in float32 and on uint8 images (rounded and saturated back to uint8).
+for _interp in ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"):
+    add(f"resizing_{_interp}", "Resizing", f"Resizing(4, 9, interpolation='{_interp}') of "
+        "(None, 6, 5, 2): rows shrink, columns grow",
+        (lambda i: lambda: seq((6, 5, 2), L.Resizing(4, 9, interpolation=i)))(_interp),
+        normal(6, 5, 2))
+add("resizing_antialias", "Resizing", "Resizing(3, 2, antialias=True) (bilinear) of (None, 8, 7, "
+    "1): antialiased downscaling through ScaleAndTranslate",
+    lambda: seq((8, 7, 1), L.Resizing(3, 2, antialias=True)), normal(8, 7, 1))
+add("resizing_channels_first", "Resizing", "Resizing(3, 5, data_format='channels_first') of "
+    "(None, 2, 4, 4)",
+    lambda: seq((2, 4, 4), L.Resizing(3, 5, data_format="channels_first")), normal(2, 4, 4))
+add("resizing_uint8", "Resizing", "Input(dtype='uint8') -> Resizing(5, 3) (bilinear: float32 "
+    "rounded and saturated back to uint8, as Keras does) -> Rescaling(1/255)",
+    lambda: seq((4, 4, 3), L.Resizing(5, 3), L.Rescaling(1.0 / 255), dtype="uint8"),
+    lambda rng: [rng.randint(0, 256, (BATCH, 4, 4, 3)).astype(np.uint8)],
+    keras2="tf.keras 2's Resizing returned float32 unrounded for uint8 images, Keras 3 rounds and "
+           "casts back: a Keras 3 reference cannot stand for the tf.keras 2 meaning")
+add("resizing_same_size", "Resizing", "Resizing(4, 4, interpolation='bicubic') of (None, 4, 4, "
+    "2): tf.image.resize returns images of the target size unchanged",
+    lambda: seq((4, 4, 2), L.Resizing(4, 4, interpolation="bicubic")), normal(4, 4, 2))
 add("flatten", "Flatten", "Flatten of (None, 2, 3, 4)", lambda: seq((2, 3, 4), L.Flatten()), normal(2, 3, 4))
 add("flatten_channels_first", "Flatten",
     "Flatten(data_format='channels_first') of (None, 2, 3, 4) = (C, H, W): flattens in "

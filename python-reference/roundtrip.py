@@ -65,6 +65,16 @@ def _half_precision(model):
                in ("float16", "bfloat16") for l in model._flatten_layers())
 
 
+def _has_class(model, name):
+    return any(type(l).__name__ == name for l in model._flatten_layers())
+
+
+def _integer_inputs(model):
+    """True when a model input is an integer dtype (uint8 images, token ids)."""
+    return any(str(getattr(t, "dtype", "float32")).startswith(("int", "uint"))
+               for t in getattr(model, "inputs", None) or [])
+
+
 def _call_keras(keras, model, xs):
     struct = getattr(model, "_inputs_struct", None)
     if isinstance(struct, dict):
@@ -74,10 +84,12 @@ def _call_keras(keras, model, xs):
         arg = xs[0]
     else:
         arg = list(xs)
-    if _half_precision(model):
+    if _half_precision(model) or (_integer_inputs(model) and _has_class(model, "Resizing")):
         # Keras's predict step (a tf.function, Grappler-optimized) is the reference; an eager
         # call of a float16 model differs from it by float16 ulps (relu6(x + 3) / 6 in 1005 of
-        # 4001 float16 values), so half-precision models are checked through that step
+        # 4001 float16 values), and an eager call of Resizing on uint8 images returns float32
+        # unrounded where the predict step rounds back to uint8, so such models are checked
+        # through that step
         return [o.astype(np.float32) for o in _flatten(keras, model.predict_on_batch(arg))]
     return _flatten(keras, model(arg, training=False))
 

@@ -9,6 +9,7 @@ public final class ReshapingLayers {
 
   public static void register(Map<String, LayerFactory> r) {
     r.put("ZeroPadding1D", (c, ctx) -> new ZeroPadding1D(c));
+    r.put("Resizing", (c, ctx) -> new Resizing(c));
     r.put("ZeroPadding2D", (c, ctx) -> new ZeroPadding2D(c));
     r.put("Cropping1D", (c, ctx) -> new Cropping1D(c));
     r.put("Cropping2D", (c, ctx) -> new Cropping2D(c));
