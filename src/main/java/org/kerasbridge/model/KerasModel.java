@@ -576,7 +576,11 @@ public final class KerasModel implements InferenceModel {
    */
   private void refuseUnsupportedTraining(String what) {
     List<String> augmenting = new ArrayList<>();
-    collectAugmentation(root, augmenting);
+    for (org.kerasbridge.layers.Layer l : leafLayers(root)) {
+      if (l instanceof org.kerasbridge.layers.core.RandomAugmentation a) {
+        augmenting.add(a.trainingRefusal());
+      }
+    }
     if (!augmenting.isEmpty()) {
       throw new org.kerasbridge.UnsupportedFeatureException(source + ": " + what + " is not"
           + " supported: " + augmenting.get(0) + (augmenting.size() > 1 ? " (and "
@@ -598,30 +602,26 @@ public final class KerasModel implements InferenceModel {
    */
   public List<String> halfPrecisionLayers() {
     List<String> found = new ArrayList<>();
-    collectHalfPolicies(root, found);
-    return found;
-  }
-
-  /** The training refusals of the random augmentation layers (in nested models too). */
-  private static void collectAugmentation(Functional f, List<String> found) {
-    for (org.kerasbridge.layers.Layer l : f.layers()) {
-      if (l instanceof Functional inner) {
-        collectAugmentation(inner, found);
-      } else if (l instanceof org.kerasbridge.layers.core.RandomAugmentation a) {
-        found.add(a.trainingRefusal());
-      }
-    }
-  }
-
-  private static void collectHalfPolicies(Functional f, List<String> found) {
-    for (org.kerasbridge.layers.Layer l : f.layers()) {
-      if (l instanceof Functional inner) {
-        collectHalfPolicies(inner, found);
-      } else if (!l.policy().isFloat32() && !(l instanceof org.kerasbridge.layers.core.InputLayer)) {
+    for (org.kerasbridge.layers.Layer l : leafLayers(root)) {
+      if (!l.policy().isFloat32() && !(l instanceof org.kerasbridge.layers.core.InputLayer)) {
         found.add("layer '" + l.name() + "' (" + l.className() + ") has dtype policy \""
             + l.policy().name() + "\"");
       }
     }
+    return found;
+  }
+
+  /** The layers of {@code f} and of the models nested in it, in config order. */
+  private static List<org.kerasbridge.layers.Layer> leafLayers(Functional f) {
+    List<org.kerasbridge.layers.Layer> out = new ArrayList<>();
+    for (org.kerasbridge.layers.Layer l : f.layers()) {
+      if (l instanceof Functional inner) {
+        out.addAll(leafLayers(inner));
+      } else {
+        out.add(l);
+      }
+    }
+    return out;
   }
 
   /** One optimizer step on one batch; returns {@code loss} and the metrics for that batch. */

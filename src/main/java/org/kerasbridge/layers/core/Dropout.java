@@ -5,7 +5,6 @@ import org.kerasbridge.layers.CallContext;
 import org.kerasbridge.layers.DTypePolicy;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.Shapes;
-import org.kerasbridge.layers.SingleInputLayer;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -21,7 +20,7 @@ import org.tensorflow.types.TInt32;
  * broadcasts it. The random draws cannot match Keras's own random stream; training parity
  * fixtures use rate 0.
  */
-public class Dropout extends SingleInputLayer {
+public class Dropout extends ElementwiseLayer {
   protected final double rate;
   private final long[] noiseShape;
 
@@ -55,13 +54,20 @@ public class Dropout extends SingleInputLayer {
     if (!ctx.training() || rate == 0) {
       return x;
     }
-    long seed = ctx.nextSeed();
-    Operand<TFloat32> u = tf.random.randomUniform(maskShape(tf, x), TFloat32.class,
-        RandomUniform.seed(seed >>> 32).seed2(seed & 0xffffffffL));
-    // the mask in x's dtype (float16 under a half policy); the random stream is not Keras's
-    Operand<TFloat32> keep = DTypePolicy.cast(tf,
-        tf.math.greaterEqual(u, tf.constant((float) rate)), x.type());
+    Operand<TFloat32> keep = keepMask(tf, x, maskShape(tf, x), rate, ctx.nextSeed());
     return tf.math.mul(tf.math.mul(x, keep), DTypePolicy.constant(tf, 1.0 / (1.0 - rate), x));
+  }
+
+  /**
+   * 1 where {@code uniform >= rate}, else 0, drawn once per element of {@code shape} and in
+   * {@code x}'s dtype (float16 under a half policy), as Keras's dropout masks are; the random
+   * stream is not Keras's.
+   */
+  static Operand<TFloat32> keepMask(Ops tf, Operand<TFloat32> x, Operand<TInt32> shape,
+      double rate, long seed) {
+    Operand<TFloat32> u = tf.random.randomUniform(shape, TFloat32.class,
+        RandomUniform.seed(seed >>> 32).seed2(seed & 0xffffffffL));
+    return DTypePolicy.cast(tf, tf.math.greaterEqual(u, tf.constant((float) rate)), x.type());
   }
 
   /**
@@ -119,14 +125,4 @@ public class Dropout extends SingleInputLayer {
     }
   }
 
-  @Override
-  protected boolean supportsMasking() {
-    return true;
-  }
-
-  /** Checked against Keras under float16 and mixed_float16 policies (see {@link DTypePolicy}). */
-  @Override
-  protected boolean supportsPolicy(DTypePolicy policy) {
-    return true;
-  }
 }

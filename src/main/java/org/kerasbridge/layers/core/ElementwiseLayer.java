@@ -8,7 +8,7 @@ import org.tensorflow.ndarray.Shape;
 /**
  * A layer that maps its input to an output of the same shape, passes the mask through, and is
  * written for every dtype policy (its ops run in the input's dtype): the identity-at-inference
- * layers (Identity, the noise and augmentation layers).
+ * layers (Identity, Dropout and the noise and augmentation layers) and Rescaling.
  */
 abstract class ElementwiseLayer extends SingleInputLayer {
   ElementwiseLayer(LayerConfig c) {

@@ -60,25 +60,21 @@ public final class GaussianNoise extends ElementwiseLayer {
       return x;
     }
     long seed = ctx.nextSeed();
-    long s1 = seed >>> 32;
-    long s2 = seed & 0xffffffffL;
     switch (kind) {
       case NOISE: {
-        Operand<TFloat32> n = normal(tf, x, s1, s2);
+        Operand<TFloat32> n = normal(tf, x, seed);
         return tf.math.add(x, DTypePolicy.cast(tf, tf.math.mul(n, tf.constant((float) amount)),
             x.type()));
       }
       case DROPOUT: {
-        Operand<TFloat32> n = normal(tf, x, s1, s2);
+        Operand<TFloat32> n = normal(tf, x, seed);
         float sd = (float) Math.sqrt(amount / (1.0 - amount));
         return tf.math.mul(x, DTypePolicy.cast(tf,
             tf.math.add(tf.math.mul(n, tf.constant(sd)), tf.constant(1f)), x.type()));
       }
       default: {
-        Operand<TFloat32> u = tf.random.randomUniform(Dropout.noiseShapeOf(tf, x, noiseShape),
-            TFloat32.class, org.tensorflow.op.random.RandomUniform.seed(s1).seed2(s2));
-        Operand<TFloat32> keep = DTypePolicy.cast(tf,
-            tf.math.greaterEqual(u, tf.constant((float) amount)), x.type());
+        Operand<TFloat32> keep = Dropout.keepMask(tf, x, Dropout.noiseShapeOf(tf, x, noiseShape),
+            amount, seed);
         double a = Math.pow((1 - amount) * (1 + amount * ALPHA_P * ALPHA_P), -0.5);
         double b = -a * ALPHA_P * amount;
         Operand<TFloat32> one = DTypePolicy.constant(tf, 1.0, x);
@@ -95,9 +91,9 @@ public final class GaussianNoise extends ElementwiseLayer {
    * TF Java differentiates with) has no entry for RandomStandardNormal, where Python's marks it
    * not differentiable; the noise is a constant of the step either way.
    */
-  private static Operand<TFloat32> normal(Ops tf, Operand<TFloat32> x, long s1, long s2) {
+  private static Operand<TFloat32> normal(Ops tf, Operand<TFloat32> x, long seed) {
     return tf.stopGradient(tf.random.randomStandardNormal(tf.shape(x), TFloat32.class,
-        RandomStandardNormal.seed(s1).seed2(s2)));
+        RandomStandardNormal.seed(seed >>> 32).seed2(seed & 0xffffffffL)));
   }
 
   @Override

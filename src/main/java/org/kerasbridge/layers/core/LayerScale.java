@@ -27,7 +27,11 @@ public final class LayerScale extends SingleInputLayer {
 
   public LayerScale(LayerConfig c) {
     super(c);
-    initValues = c.getDouble("init_values", 1e-6);
+    // a required argument in Keras (only the initializer of gamma; the file's gamma is loaded)
+    initValues = c.getDouble("init_values", 0.0);
+    if (!c.has("init_values")) {
+      c.unsupported("init_values", null, "a number (LayerScale's required argument)");
+    }
     projectionDim = c.requirePositiveInt("projection_dim");
     c.finish();
   }

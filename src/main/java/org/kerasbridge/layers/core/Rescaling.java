@@ -7,7 +7,6 @@ import org.kerasbridge.layers.ConfigArray;
 import org.kerasbridge.layers.DTypePolicy;
 import org.kerasbridge.layers.LayerConfig;
 import org.kerasbridge.layers.Shapes;
-import org.kerasbridge.layers.SingleInputLayer;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -27,7 +26,7 @@ import org.tensorflow.types.family.TType;
  * {@code image_data_format} is {@code channels_first}; that setting is not in the file, so it is
  * taken to be {@code channels_last} (Keras's default).
  */
-public final class Rescaling extends SingleInputLayer {
+public final class Rescaling extends ElementwiseLayer {
   private final ConfigArray scale;
   private final ConfigArray offset;
 
@@ -48,11 +47,6 @@ public final class Rescaling extends SingleInputLayer {
     return tf.math.add(tf.math.mul(in, scale.constant(tf, type)), offset.constant(tf, type));
   }
 
-  @Override
-  protected boolean supportsMasking() {
-    return true;
-  }
-
   /** The input's shape; a non-scalar scale or offset must broadcast to it (from the right). */
   @Override
   protected Shape computeOutputShape(Shape in) {
@@ -70,10 +64,5 @@ public final class Rescaling extends SingleInputLayer {
       }
     }
     return in;
-  }
-
-  @Override
-  protected boolean supportsPolicy(DTypePolicy policy) {
-    return true;
   }
 }

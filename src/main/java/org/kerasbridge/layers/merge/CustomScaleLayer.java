@@ -2,7 +2,6 @@ package org.kerasbridge.layers.merge;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.kerasbridge.KerasBridgeException;
 import org.kerasbridge.layers.LayerConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -31,10 +30,7 @@ public final class CustomScaleLayer extends Merge {
   @Override
   protected void build(List<Shape> inputShapes) {
     super.build(inputShapes);
-    if (inputShapes.size() != 2) {
-      throw new KerasBridgeException(config.where() + " must be called on exactly 2 inputs, got "
-          + inputShapes.size());
-    }
+    requireTwoInputs(inputShapes);
   }
 
   @Override

@@ -3,7 +3,6 @@ package org.kerasbridge.layers.merge;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.kerasbridge.KerasBridgeException;
 import org.kerasbridge.ShapeMismatchException;
 import org.kerasbridge.layers.LayerConfig;
 import org.tensorflow.Operand;
@@ -56,10 +55,7 @@ public final class Dot extends Merge {
 
   @Override
   protected void build(List<Shape> shapes) {
-    if (shapes.size() != 2) {
-      throw new KerasBridgeException(config.where() + " must be called on exactly 2 inputs, got "
-          + shapes.size());
-    }
+    requireTwoInputs(shapes);
     Shape s1 = shapes.get(0);
     Shape s2 = shapes.get(1);
     requireKnownRank(s1);

@@ -54,6 +54,14 @@ public abstract class Merge extends Layer {
     reshapeRequired = ranks.size() != 1;
   }
 
+  /** For the merges of exactly two inputs (Subtract, Dot, CustomScaleLayer). */
+  protected final void requireTwoInputs(List<Shape> shapes) {
+    if (shapes.size() != 2) {
+      throw new KerasBridgeException(config.where() + " must be called on exactly 2 inputs, got "
+          + shapes.size());
+    }
+  }
+
   /** Keras's {@code Merge.build}: one batch size, and shapes that broadcast elementwise. */
   protected final long[] checkElementwiseShapes(List<Shape> shapes) {
     if (shapes.isEmpty()) {

@@ -1,7 +1,6 @@
 package org.kerasbridge.layers.merge;
 
 import java.util.List;
-import org.kerasbridge.KerasBridgeException;
 import org.kerasbridge.layers.LayerConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -19,10 +18,7 @@ public final class Subtract extends Merge {
   @Override
   protected void build(List<Shape> inputShapes) {
     super.build(inputShapes);
-    if (inputShapes.size() != 2) {
-      throw new KerasBridgeException(config.where() + " must be called on exactly 2 inputs, got "
-          + inputShapes.size());
-    }
+    requireTwoInputs(inputShapes);
   }
 
   @Override
